@@ -1,0 +1,81 @@
+// The one API contract. The service in src/main implements it once; Electron IPC and the
+// WebSocket bridge both carry it; the renderer calls it without knowing which.
+import type {
+  ActionOutcome,
+  SupervisorSnapshot,
+  Target,
+  TransitionEvent,
+  UpdateResult,
+} from './model'
+
+export interface SentinelLabApi {
+  /** What is loaded and running now. */
+  getSnapshot(): Promise<SupervisorSnapshot>
+  /**
+   * Open a supervisord .ini file, or a folder (every *.ini and *.conf in it). Stops what
+   * ran before. A file with errors is not applied: the snapshot carries the located errors
+   * and the programs that were running keep running.
+   */
+  openConfig(path: string): Promise<SupervisorSnapshot>
+  /** Re-read the files and apply the difference, like `supervisorctl update`. */
+  update(): Promise<UpdateResult>
+  start(target: Target): Promise<ActionOutcome[]>
+  stop(target: Target): Promise<ActionOutcome[]>
+  restart(target: Target): Promise<ActionOutcome[]>
+  /** Send a signal by name (HUP, USR1, ...) without intending to stop the process. */
+  signal(target: Target, signal: string): Promise<ActionOutcome[]>
+  /**
+   * Ask the user for a file or folder. Electron shows its native dialog; the web bridge
+   * cannot, and answers null (the renderer then asks for a typed path).
+   */
+  pickConfigPath(kind: 'file' | 'folder'): Promise<string | null>
+  /** Where the app was started and what it can do, for the header and the open dialog. */
+  getEnvironment(): Promise<AppEnvironment>
+}
+
+export interface AppEnvironment {
+  transport: 'electron' | 'web'
+  version: string
+  platform: string
+  /** The working directory of the main process: the default for typed paths. */
+  cwd: string
+  /** Paths opened before, newest first. */
+  recent: string[]
+}
+
+/** Every method name, for the transports' dispatch and validation. */
+export const API_METHODS = [
+  'getSnapshot',
+  'openConfig',
+  'update',
+  'start',
+  'stop',
+  'restart',
+  'signal',
+  'pickConfigPath',
+  'getEnvironment',
+] as const satisfies readonly (keyof SentinelLabApi)[]
+export type ApiMethod = (typeof API_METHODS)[number]
+
+/** Events pushed from the main process to every renderer. */
+export interface ApiEvents {
+  /** A process changed state. */
+  transition: TransitionEvent
+  /** The whole picture changed (a file was opened, an update applied, a dependency became ready). */
+  snapshot: SupervisorSnapshot
+}
+export type ApiEventName = keyof ApiEvents
+export interface ApiEventMessage<K extends ApiEventName = ApiEventName> {
+  event: K
+  payload: ApiEvents[K]
+}
+
+/** Errors cross the transports as plain data. */
+export interface ApiErrorData {
+  message: string
+  code: 'invalid-argument' | 'not-found' | 'failed'
+}
+
+/** Channel names of the Electron transport. */
+export const IPC_CALL = 'sentinel-lab:call'
+export const IPC_EVENT = 'sentinel-lab:event'
