@@ -79,3 +79,17 @@ export interface ApiErrorData {
 /** Channel names of the Electron transport. */
 export const IPC_CALL = 'sentinel-lab:call'
 export const IPC_EVENT = 'sentinel-lab:event'
+
+/** The WebSocket bridge's frames (JSON). Events travel as ApiEventMessage. */
+export interface WireRequest {
+  id: number
+  method: ApiMethod
+  args: unknown[]
+}
+export interface WireResponse {
+  id: number
+  result?: unknown
+  error?: ApiErrorData
+}
+/** The WebSocket path; the token travels as ?token=. */
+export const WS_PATH = '/api'

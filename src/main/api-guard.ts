@@ -1,0 +1,71 @@
+// Every call that crosses a transport (Electron IPC, the WebSocket bridge) is checked here
+// before it reaches the service: the renderer is not trusted to send well-formed data.
+import { API_METHODS, type ApiErrorData, type ApiMethod, type SentinelLabApi } from '../shared/api'
+import type { Target } from '../shared/model'
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: ApiErrorData['code'] = 'failed',
+  ) {
+    super(message)
+  }
+}
+
+type Check = (args: unknown[]) => void
+
+const none: Check = (args) => expectCount(args, 0)
+const target = (v: unknown, i: number): void => {
+  const t = v as Target
+  if (typeof t !== 'object' || t === null) throw invalid(i, 'a target object')
+  if (t.kind === 'all') return
+  if ((t.kind === 'group' || t.kind === 'process') && typeof t.name === 'string' && t.name.length > 0 && t.name.length < 256) return
+  throw invalid(i, "{kind: 'all'} or {kind: 'group' | 'process', name}")
+}
+const path = (v: unknown, i: number): void => {
+  if (typeof v !== 'string' || v.length === 0 || v.length > 4096 || v.includes('\0')) throw invalid(i, 'a file path')
+}
+
+const CHECKS: Record<ApiMethod, Check> = {
+  getSnapshot: none,
+  getEnvironment: none,
+  update: none,
+  openConfig: (a) => (expectCount(a, 1), path(a[0], 0)),
+  start: (a) => (expectCount(a, 1), target(a[0], 0)),
+  stop: (a) => (expectCount(a, 1), target(a[0], 0)),
+  restart: (a) => (expectCount(a, 1), target(a[0], 0)),
+  signal: (a) => {
+    expectCount(a, 2)
+    target(a[0], 0)
+    if (typeof a[1] !== 'string' || !/^(SIG)?[A-Z0-9]{1,10}$/i.test(a[1])) throw invalid(1, 'a signal name such as HUP')
+  },
+  pickConfigPath: (a) => {
+    expectCount(a, 1)
+    if (a[0] !== 'file' && a[0] !== 'folder') throw invalid(0, "'file' or 'folder'")
+  },
+}
+
+function expectCount(args: unknown[], n: number): void {
+  if (args.length !== n) throw new ApiError(`expected ${n} argument(s), got ${args.length}`, 'invalid-argument')
+}
+
+function invalid(i: number, what: string): ApiError {
+  return new ApiError(`argument ${i + 1} must be ${what}`, 'invalid-argument')
+}
+
+/** Validate and run one call. Throws ApiError for anything malformed. */
+export async function dispatch(api: SentinelLabApi, method: unknown, args: unknown): Promise<unknown> {
+  if (typeof method !== 'string' || !(API_METHODS as readonly string[]).includes(method)) {
+    throw new ApiError(`unknown method: ${String(method).slice(0, 64)}`, 'invalid-argument')
+  }
+  if (!Array.isArray(args)) throw new ApiError('arguments must be an array', 'invalid-argument')
+  CHECKS[method as ApiMethod](args)
+  const fn = api[method as ApiMethod] as (...a: unknown[]) => Promise<unknown>
+  return fn.apply(api, args)
+}
+
+/** What an error looks like on the wire. */
+export function toErrorData(e: unknown): ApiErrorData {
+  if (e instanceof ApiError) return { message: e.message, code: e.code }
+  return { message: e instanceof Error ? e.message : String(e), code: 'failed' }
+}

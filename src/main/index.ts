@@ -1,0 +1,115 @@
+// The Electron shell, kept thin: a window, a menu, and the IPC adapter that hands
+// validated calls to the same service the web bridge uses. Everything else is plain Node.
+import { join } from 'node:path'
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron'
+import { IPC_CALL, IPC_EVENT } from '../shared/api'
+import { ApiError, dispatch, toErrorData } from './api-guard'
+import { LabService } from './service'
+import { appVersion } from './version'
+
+let service: LabService
+let quitting = false
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    title: 'Sentinel Lab',
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  })
+  win.once('ready-to-show', () => win.show())
+  // Links open in the user's browser; the app window never navigates away.
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  win.webContents.on('will-navigate', (e) => e.preventDefault())
+  const devUrl = process.env['ELECTRON_RENDERER_URL']
+  if (!app.isPackaged && devUrl) void win.loadURL(devUrl)
+  else void win.loadFile(join(__dirname, '../renderer/index.html'))
+  return win
+}
+
+function buildMenu(): void {
+  const open = (kind: 'file' | 'folder') => async (): Promise<void> => {
+    const path = await service.pickConfigPath(kind)
+    if (path) await service.openConfig(path)
+  }
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+      {
+        label: 'File',
+        submenu: [
+          { label: 'Open .ini File…', accelerator: 'CmdOrCtrl+O', click: open('file') },
+          { label: 'Open Folder…', accelerator: 'CmdOrCtrl+Shift+O', click: open('folder') },
+          { type: 'separator' },
+          { role: 'quit' },
+        ],
+      },
+      { role: 'editMenu' },
+      { role: 'viewMenu' },
+      { role: 'windowMenu' },
+    ]),
+  )
+}
+
+void app.whenReady().then(() => {
+  service = new LabService({
+    transport: 'electron',
+    version: appVersion(),
+    pickPath: async (kind) => {
+      const win = BrowserWindow.getFocusedWindow()
+      const options: Electron.OpenDialogOptions = {
+        title: kind === 'file' ? 'Open a supervisord .ini file' : 'Open a folder of .ini files',
+        properties: kind === 'file' ? ['openFile'] : ['openDirectory'],
+        filters: kind === 'file' ? [{ name: 'supervisord configuration', extensions: ['ini', 'conf'] }, { name: 'All files', extensions: ['*'] }] : [],
+      }
+      const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+      return result.canceled ? null : (result.filePaths[0] ?? null)
+    },
+  })
+  // No permission (camera, notifications, ...) is ever granted to the renderer.
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))
+  ipcMain.handle(IPC_CALL, async (event, method: unknown, args: unknown) => {
+    // Only our own page may call: reject frames loaded from anywhere else.
+    const url = event.senderFrame?.url ?? ''
+    if (!url.startsWith('file://') && !(process.env['ELECTRON_RENDERER_URL'] && url.startsWith(process.env['ELECTRON_RENDERER_URL']))) {
+      return { error: toErrorData(new ApiError('calls are accepted from the app window only', 'invalid-argument')) }
+    }
+    try {
+      return { result: await dispatch(service, method, args) }
+    } catch (e) {
+      return { error: toErrorData(e) }
+    }
+  })
+  service.events.on('event', (message) => {
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT, message)
+  })
+  buildMenu()
+  createWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+  })
+})
+
+// No orphans: every child stops before the app exits.
+app.on('before-quit', (e) => {
+  if (quitting || !service) return
+  e.preventDefault()
+  quitting = true
+  void service.shutdown().finally(() => app.quit())
+})
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => app.quit())
