@@ -27,7 +27,11 @@ export function pyFormat(template: string, expansions: Expansions): string {
       out += '%'
       continue
     }
-    if (key === undefined) throw new FormatError('format requires a mapping')
+    if (key === undefined) {
+      // Python would print the whole expansion dictionary here (a classic surprise with
+      // printf-style commands); refusing, with the fix, serves users better.
+      throw new FormatError(`'%${conv}' has no (name): write %%${conv} for a literal '%${conv}'`)
+    }
     if (!(key in expansions)) throw new KeyMissingError(key)
     out += pad(convert(expansions[key], conv, flags, precision), flags, width)
   }
@@ -67,7 +71,9 @@ function convert(value: string | number, conv: string, flags: string, precision?
     case 'G':
       return String(number(value, conv))
     case 'c':
-      return typeof value === 'number' ? String.fromCharCode(value) : value
+      if (typeof value === 'number') return String.fromCharCode(value)
+      if ([...value].length !== 1) throw new FormatError('%c requires int or char')
+      return value
     default:
       throw new FormatError(`unsupported format character '${conv}'`)
   }
