@@ -44,8 +44,15 @@ export class LabService implements SentinelLabApi {
     return this.supervisor.snapshot()
   }
 
-  update(): Promise<UpdateResult> {
-    return this.supervisor.update()
+  /** A file that no longer loads changes nothing: its located error is the result. */
+  async update(): Promise<UpdateResult> {
+    try {
+      return await this.supervisor.update()
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e
+      this.supervisor.recordLoadError(e.issue.file, e)
+      return { added: [], changed: [], removed: [], issues: [e.issue] }
+    }
   }
 
   async start(target: Target): Promise<ActionOutcome[]> {
