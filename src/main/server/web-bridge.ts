@@ -72,11 +72,14 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
 
   wss.on('connection', (ws) => {
     ws.on('message', async (raw) => {
-      let req: WireRequest
+      let req: Partial<WireRequest>
       try {
-        req = JSON.parse(String(raw)) as WireRequest
+        const parsed: unknown = JSON.parse(String(raw))
+        // Only a plain object is a request; anything else ends the connection.
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object')
+        req = parsed as Partial<WireRequest>
       } catch {
-        return ws.close(1003, 'not JSON')
+        return ws.close(1003, 'expected a JSON request object')
       }
       const reply: WireResponse = { id: typeof req.id === 'number' ? req.id : -1 }
       try {

@@ -165,7 +165,7 @@ export function loadSupervisorConfig(path: string, options: LoadOptions = {}): S
       inHeterogeneousGroup.add(programSection)
       processes.push(...processesFromSection(ctx, programSection, name))
     }
-    processes.sort((a, b) => a.priority - b.priority)
+    // Members keep the order of programs= (supervisord starts them in that order).
     groups.push({ name, priority, processes, file: sec.file, line: sec.line })
   }
 
@@ -183,8 +183,7 @@ export function loadSupervisorConfig(path: string, options: LoadOptions = {}): S
       issues.push(issue('warning', sec.file, sec.line, section, null, `unknown section [${section}] (supervisord ignores it too)`))
     }
   }
-  // Python's sort is stable: equal priorities keep the order sections were read in.
-  groups.sort((a, b) => a.priority - b.priority)
+  groups.sort(byPriorityThenName)
   checkDependencies(groups)
   return { root, files, groups, issues }
 }
@@ -276,7 +275,7 @@ function processesFromSection(ctx: Context, section: string, groupName: string):
       keyLines: Object.fromEntries(doc.keys(section).map((k) => [k, doc.get(section, k)!.line])),
     })
   }
-  return result
+  return result.sort(byPriorityThenName)
 }
 
 function logConfig(ctx: Context, section: string, channel: 'stdout' | 'stderr', exp: Expansions,
@@ -352,6 +351,12 @@ function locatedError(ctx: Context, section: string, key: string, message: strin
 function issue(severity: ConfigIssue['severity'], file: string, line: number, section: string | null,
   key: string | null, message: string): ConfigIssue {
   return { severity, file, line, section, key, message }
+}
+
+/** supervisord's Config ordering: priority, then name (so ties are broken by name). */
+function byPriorityThenName(a: { priority: number; name: string }, b: { priority: number; name: string }): number {
+  if (a.priority !== b.priority) return a.priority - b.priority
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0
 }
 
 function octal(s: string): number {

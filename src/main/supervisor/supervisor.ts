@@ -159,7 +159,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     this.config = next
     this.issues = next.issues
-    this.groups = [...keep, ...toStart].sort((a, b) => a.config.priority - b.config.priority)
+    const order = new Map(next.groups.map((g, i) => [g.name, i]))
+    this.groups = [...keep, ...toStart].sort((a, b) => order.get(a.config.name)! - order.get(b.config.name)!)
     this.emit('change')
     for (const g of toStart) for (const p of g.processes) if (p.config.autostart) this.requestStart(p)
     return result
@@ -176,7 +177,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private async stopGroup(g: Group): Promise<void> {
-    for (const p of [...g.processes].reverse()) {
+    // supervisord's stop_all: a stable sort on priority alone, then reversed.
+    for (const p of [...g.processes].sort((a, b) => a.config.priority - b.config.priority).reverse()) {
       this.waiting.delete(p)
       if (p.state === 'RUNNING' || p.state === 'STARTING') p.stop()
       else if (p.state === 'BACKOFF') p.giveUp()
