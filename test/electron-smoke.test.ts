@@ -59,7 +59,7 @@ describe('Electron app', () => {
 
     await expect.poll(() => page.title(), { timeout: 10_000 }).toContain('Sentinel Lab')
     const shape = await page.evaluate(() => {
-      const w = window as unknown as { sentinelLab?: Record<string, unknown> }
+      const w = globalThis as unknown as { sentinelLab?: Record<string, unknown> }
       return {
         bridge: typeof w.sentinelLab,
         call: typeof w.sentinelLab?.['call'],
@@ -72,7 +72,7 @@ describe('Electron app', () => {
 
     // The IPC handler answers with an envelope: { result } or { error }.
     const reply = (await page.evaluate(() =>
-      (window as unknown as { sentinelLab: { call(m: string, a: unknown[]): Promise<unknown> } }).sentinelLab.call('getEnvironment', []),
+      (globalThis as unknown as { sentinelLab: { call(m: string, a: unknown[]): Promise<unknown> } }).sentinelLab.call('getEnvironment', []),
     )) as { result?: { transport: string }; error?: unknown }
     expect(reply.error).toBeUndefined()
     expect(reply.result?.transport).toBe('electron')
