@@ -25,6 +25,7 @@ export class LabService implements SentinelLabApi {
   constructor(private readonly options: ServiceOptions) {
     this.supervisor = new Supervisor({ logDir: logDir(options.env), stateDir: stateDir(options.env) })
     this.supervisor.on('transition', (payload) => this.events.emit('event', { event: 'transition', payload }))
+    this.supervisor.on('process', (payload) => this.events.emit('event', { event: 'process', payload }))
     this.supervisor.on('change', () => this.events.emit('event', { event: 'snapshot', payload: this.supervisor.snapshot() }))
   }
 
@@ -36,11 +37,11 @@ export class LabService implements SentinelLabApi {
     const abs = resolve(path)
     try {
       await this.supervisor.load(abs)
+      this.remember(abs)
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e
       this.supervisor.recordLoadError(abs, e)
     }
-    this.remember(abs)
     return this.supervisor.snapshot()
   }
 

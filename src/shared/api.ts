@@ -2,6 +2,7 @@
 // WebSocket bridge both carry it; the renderer calls it without knowing which.
 import type {
   ActionOutcome,
+  ProcessInfo,
   SupervisorSnapshot,
   Target,
   TransitionEvent,
@@ -61,6 +62,8 @@ export type ApiMethod = (typeof API_METHODS)[number]
 export interface ApiEvents {
   /** A process changed state. */
   transition: TransitionEvent
+  /** A process's details changed without a state change (its pid became known at spawn). */
+  process: ProcessInfo
   /** The whole picture changed (a file was opened, an update applied, a dependency became ready). */
   snapshot: SupervisorSnapshot
 }

@@ -56,6 +56,8 @@ export interface TransitionEvent {
   exitcode: number | null
   /** For EXITED: whether the exit status is in exitcodes; otherwise null. */
   expected: boolean | null
+  /** The whole process after the change (exit description, spawn error, times...). */
+  process: ProcessInfo
 }
 
 /** A located problem in a configuration file. */

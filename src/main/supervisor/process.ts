@@ -71,7 +71,9 @@ export class SupervisedProcess {
       this.changeState('STOPPED')
       return null
     }
-    if (this.state !== 'RUNNING' && this.state !== 'STARTING' && this.state !== 'STOPPING') return 'not running'
+    // A process already STOPPING is left alone (supervisord: NOT_RUNNING), so that repeated
+    // stops cannot postpone its SIGKILL.
+    if (this.state !== 'RUNNING' && this.state !== 'STARTING') return 'not running'
     return this.kill(this.config.stopsignal)
   }
 
@@ -279,6 +281,7 @@ export class SupervisedProcess {
       pid: this.pid,
       exitcode: to === 'EXITED' || (to === 'STOPPED' && from === 'STOPPING') ? (exitcode ?? this.exitStatus) : null,
       expected: to === 'EXITED' ? expected : null,
+      process: this.info(),
     })
   }
 

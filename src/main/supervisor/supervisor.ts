@@ -2,7 +2,7 @@
 // starts groups in ascending priority (holding back what depends_on says must wait),
 // stops them in descending priority, applies `update`, and leaves no process behind.
 import { EventEmitter } from 'node:events'
-import type { ActionOutcome, ConfigIssue, SupervisorSnapshot, Target, TransitionEvent, UpdateResult } from '../../shared/model'
+import type { ActionOutcome, ConfigIssue, ProcessInfo, SupervisorSnapshot, Target, TransitionEvent, UpdateResult } from '../../shared/model'
 import { ConfigError, type SupervisorConfig, loadSupervisorConfig } from './config-loader'
 import { signalName } from './datatypes'
 import { SupervisedProcess, type ProcessHost } from './process'
@@ -20,6 +20,8 @@ export interface SupervisorOptions {
 
 interface SupervisorEvents {
   transition: [TransitionEvent]
+  /** A process's details changed without a transition (its pid is known once spawned). */
+  process: [ProcessInfo]
   /** Something beyond one transition changed: a load, an update, a dependency got ready. */
   change: []
 }
@@ -48,7 +50,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.host = {
       acceptsStarts: () => !this.shuttingDown,
       transition: (e) => this.onTransition(e),
-      spawned: () => this.recordRunState(),
+      spawned: (p) => {
+        this.recordRunState()
+        if (p.config.readyPort !== null) void this.probe(p)
+        this.emit('process', this.infoOf(p))
+      },
       log: (c, channel) => this.logFor(c, channel),
     }
   }
@@ -89,7 +95,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return {
       configPath: this.configPath,
       files: this.config?.files ?? [],
-      processes: this.allProcesses().map((p) => ({ ...p.info(), waitingFor: this.waitingFor(p) })),
+      processes: this.allProcesses().map((p) => this.infoOf(p)),
       groups: this.groups.map((g) => ({ name: g.config.name, priority: g.config.priority, processes: g.processes.map((p) => p.name) })),
       issues: this.issues,
       takenAt: now,
@@ -207,6 +213,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return found
   }
 
+  private infoOf(p: SupervisedProcess): ProcessInfo {
+    return { ...p.info(), waitingFor: this.waitingFor(p) }
+  }
+
   private requestStart(p: SupervisedProcess): void {
     if (this.waitingFor(p).length === 0) {
       this.waiting.delete(p)
@@ -234,10 +244,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const p = this.allProcesses().find((q) => q.name === e.name)
     if (p) {
       if (e.to === 'STARTING') this.portReady.delete(p)
-      if (e.to === 'STARTING' && p.config.readyPort !== null) void this.probe(p)
       if (e.to === 'EXITED' || e.to === 'STOPPED' || e.to === 'BACKOFF') this.recordRunState()
     }
+    if (p) e.process.waitingFor = this.waitingFor(p)
     this.emit('transition', e)
+    // What the waiting processes wait for may have changed with this transition.
+    if (this.waiting.size > 0) this.emit('change')
     this.startWaiting()
   }
 

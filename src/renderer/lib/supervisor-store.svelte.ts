@@ -1,14 +1,13 @@
 // The renderer's picture of the supervisor: the last snapshot, patched live by
 // 'transition' events, replaced by 'snapshot' events, plus a clock for uptimes.
 import type { AppEnvironment } from '../../shared/api'
-import type { ProcessInfo, ProcessState, SupervisorSnapshot, Target, TransitionEvent } from '../../shared/model'
+import type { ProcessInfo, SupervisorSnapshot, Target, TransitionEvent } from '../../shared/model'
 import { ApiError, createApi, type ApiClient, type ConnectionStatus } from './api-client'
 import { summarize } from './format'
 import { toasts } from './toasts.svelte'
 
 export type Action = 'start' | 'stop' | 'restart'
 const VERBS: Record<Action, string> = { start: 'Started', stop: 'Stopped', restart: 'Restarted' }
-const ENDED: readonly ProcessState[] = ['EXITED', 'BACKOFF', 'FATAL', 'STOPPED']
 
 export class SupervisorStore {
   snapshot = $state<SupervisorSnapshot | null>(null)
@@ -44,6 +43,7 @@ export class SupervisorStore {
       this.client.onStatus((s) => (this.connection = s)),
       this.client.on('transition', (e) => this.applyTransition(e)),
       this.client.on('snapshot', (s) => this.applySnapshot(s)),
+      this.client.on('process', (info) => this.applyProcess(info)),
       this.client.onReconnect(() => void this.refresh()),
     ]
     this.tick = setInterval(() => (this.now = Date.now() + this.clockOffset), 1000)
@@ -73,24 +73,16 @@ export class SupervisorStore {
     this.snapshot = s
   }
 
-  /** Patch the one process at once; details (exit description, spawn error) follow in a refresh. */
+  /** A transition carries the whole process after the change: patch that one row. */
   applyTransition(e: TransitionEvent): void {
     this.lastEventAt = Math.max(this.lastEventAt, e.t)
-    const p = this.snapshot?.processes.find((q) => q.name === e.name)
-    if (p) {
-      p.state = e.to
-      p.pid = e.pid
-      if (e.to === 'STARTING') {
-        p.startedAt = e.t
-        p.spawnError = null
-      }
-      if (ENDED.includes(e.to) && (e.from === 'RUNNING' || e.from === 'STARTING' || e.from === 'STOPPING')) {
-        p.stoppedAt = e.t
-        p.pid = 0
-      }
-      if (e.exitcode !== null) p.exitStatus = e.exitcode
-    }
-    this.scheduleRefresh()
+    this.applyProcess(e.process)
+  }
+
+  applyProcess(info: ProcessInfo): void {
+    const processes = this.snapshot?.processes
+    const i = processes?.findIndex((q) => q.name === info.name) ?? -1
+    if (processes && i !== -1) processes[i] = info
   }
 
   private scheduleRefresh(): void {
