@@ -20,6 +20,9 @@ import { BadCommandError, resolveCommand } from './command'
 import { namespec, type ProcessConfig } from './program-config'
 import type { RotatingLog } from './rotating-log'
 
+/** States in which no child runs, whatever pid the transition into them reports. */
+const GONE_STATES: readonly ProcessState[] = ['STOPPED', 'EXITED', 'BACKOFF', 'FATAL']
+
 export interface ProcessHost {
   /** False while the engine shuts down: nothing is (re)started then. */
   acceptsStarts(): boolean
@@ -281,7 +284,8 @@ export class SupervisedProcess {
       pid: this.pid,
       exitcode: to === 'EXITED' || (to === 'STOPPED' && from === 'STOPPING') ? (exitcode ?? this.exitStatus) : null,
       expected: to === 'EXITED' ? expected : null,
-      process: this.info(),
+      // The event keeps the pid that ended (as supervisord's does); the process has none.
+      process: { ...this.info(), pid: GONE_STATES.includes(to) ? 0 : this.pid },
     })
   }
 
