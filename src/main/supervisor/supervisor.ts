@@ -43,6 +43,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Processes whose ready_port accepted since their last spawn. */
   private readonly portReady = new Set<SupervisedProcess>()
   private runState: RunStateFile | null = null
+  private runStatePending = false
   private readonly host: ProcessHost
 
   constructor(private readonly options: SupervisorOptions) {
@@ -284,12 +285,26 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return log
   }
 
+  /**
+   * Coalesced to once per event-loop turn: a respawn (exit, then spawn) writes once, and
+   * the write happens after the new child is already running.
+   */
   private recordRunState(): void {
-    this.runState?.write(
-      this.allProcesses()
-        .filter((p) => p.pid > 0)
-        .map((p) => ({ name: p.name, pid: p.pid, startTime: processStartTime(p.pid) ?? '', group: true })),
-    )
+    if (this.runStatePending) return
+    this.runStatePending = true
+    setImmediate(() => {
+      this.runStatePending = false
+      this.writeRunState()
+    })
+  }
+
+  private writeRunState(): void {
+    const live = this.allProcesses()
+      .filter((p) => p.pid > 0)
+      .map((p) => ({ name: p.name, pid: p.pid, startTime: processStartTime(p.pid) ?? '', group: true }))
+    // Nothing alive, nothing to recover: no file (also after a shutdown that removed it).
+    if (live.length === 0) this.runState?.remove()
+    else this.runState?.write(live)
   }
 
   /** Stop what a previous engine on this configuration left running when it was killed. */
