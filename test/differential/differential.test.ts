@@ -239,6 +239,24 @@ startsecs=1
 `,
   },
   {
+    // supervisord gives children real pipes, which programs may reopen through /dev/stdout
+    // (nginx's access_log /dev/stdout); on a socketpair that fails and the program exits 2.
+    name: 'a program that reopens /dev/stdout and /dev/stderr',
+    durationMs: 3000,
+    ini: `
+[program:devout]
+command=sh -c "echo a > /dev/stdout && echo b > /dev/stderr && exec sleep 60"
+startsecs=1
+autorestart=false
+
+[program:devout_redirected]
+command=sh -c "echo a > /dev/stdout && echo b > /dev/stderr && exec sleep 60"
+redirect_stderr=true
+startsecs=1
+autorestart=false
+`,
+  },
+  {
     name: 'inline comments, %(here)s and %(ENV_HOME)s in the command',
     durationMs: 3500,
     ini: `

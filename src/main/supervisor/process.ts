@@ -18,6 +18,7 @@ import { existsSync, statSync } from 'node:fs'
 import type { ProcessInfo, ProcessState, TransitionEvent } from '../../shared/model'
 import { BadCommandError, resolveCommand } from './command'
 import { namespec, type ProcessConfig } from './program-config'
+import { OutputPipe } from './output-pipe'
 import type { RotatingLog } from './rotating-log'
 
 /** States in which no child runs, whatever pid the transition into them reports. */
@@ -48,6 +49,8 @@ export class SupervisedProcess {
   private child: ChildProcess | null = null
   private timer: NodeJS.Timeout | null = null
   private readonly exitWaiters = new Set<() => void>()
+  private stdoutPipe: OutputPipe | null = null
+  private stderrPipe: OutputPipe | null = null
 
   constructor(
     public config: ProcessConfig,
@@ -96,6 +99,13 @@ export class SupervisedProcess {
     this.clearTimer()
     this.backoff = 0
     this.changeState('FATAL')
+  }
+
+  /** Release the output pipes once the process is gone for good (removed, or shutdown). */
+  async dispose(): Promise<void> {
+    await this.whenGone()
+    await Promise.all([this.stdoutPipe?.close(), this.stderrPipe?.close()])
+    this.stdoutPipe = this.stderrPipe = null
   }
 
   /** Resolves once no child of this process is alive. */
@@ -149,6 +159,9 @@ export class SupervisedProcess {
     }
     const stdout = this.host.log(c, 'stdout')
     const stderr = c.redirectStderr ? stdout : this.host.log(c, 'stderr')
+    this.stdoutPipe ??= OutputPipe.open((b) => stdout?.write(b))
+    if (!c.redirectStderr) this.stderrPipe ??= OutputPipe.open((b) => stderr?.write(b))
+    const errPipe = c.redirectStderr ? this.stdoutPipe : this.stderrPipe
     if (c.directory !== null && !(existsSync(c.directory) && statSync(c.directory).isDirectory())) {
       // supervisord's child cannot chdir, says so on stderr and exits 127: a failed start.
       stderr?.write(Buffer.from(`supervisor: couldn't chdir to ${c.directory}: ENOENT\nsupervisor: child process was not spawned\n`))
@@ -168,7 +181,8 @@ export class SupervisedProcess {
         // Its own process group, like supervisord's setpgrp(): stopasgroup can reach
         // grandchildren, and a Ctrl-C in our terminal does not hit the children directly.
         detached: true,
-        stdio: ['pipe', 'pipe', 'pipe'],
+        // redirect_stderr: both fds on one pipe, as supervisord's dup2 does.
+        stdio: ['pipe', this.stdoutPipe?.writeFd ?? 'pipe', errPipe?.writeFd ?? 'pipe'],
       })
     } finally {
       if (oldUmask !== null) process.umask(oldUmask)
@@ -176,6 +190,7 @@ export class SupervisedProcess {
     this.child = child
     this.pid = child.pid ?? 0
     if (this.pid) this.host.spawned(this)
+    // Only where no FIFO could be made (Windows) does output come through Node's own pipes.
     child.stdout?.on('data', (b: Buffer) => stdout?.write(b))
     child.stderr?.on('data', (b: Buffer) => stderr?.write(b))
     // The stdin pipe stays open and unused, as under supervisord (a `cat` waits, not exits).

@@ -152,7 +152,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         toStart.push(this.makeGroup(g))
       } else if (!sameGroup(current.config, g)) {
         result.changed.push(g.name)
-        await this.stopGroup(current)
+        await this.removeGroup(current)
         toStart.push(this.makeGroup(g))
       } else {
         current.config = g
@@ -162,7 +162,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     for (const [name, g] of old) {
       result.removed.push(name)
-      await this.stopGroup(g)
+      await this.removeGroup(g)
     }
     this.config = next
     this.issues = next.issues
@@ -177,7 +177,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async shutdown(): Promise<void> {
     this.shuttingDown = true
     this.waiting.clear()
-    for (const g of [...this.groups].reverse()) await this.stopGroup(g)
+    for (const g of [...this.groups].reverse()) await this.removeGroup(g)
     for (const log of this.logs.values()) log.close()
     this.logs.clear()
     this.runState?.remove()
@@ -191,6 +191,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       else if (p.state === 'BACKOFF') p.giveUp()
     }
     await Promise.all(g.processes.map((p) => p.whenGone()))
+  }
+
+  /** Stop a group that leaves the configuration, and release its pipes. */
+  private async removeGroup(g: Group): Promise<void> {
+    await this.stopGroup(g)
+    await Promise.all(g.processes.map((p) => p.dispose()))
   }
 
   private makeGroup(config: GroupConfig): Group {
