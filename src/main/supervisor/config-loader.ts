@@ -18,8 +18,12 @@ import {
   processOrGroupName,
   signalName,
 } from './datatypes'
+import { ConfigError, issue } from './config-error'
+import { checkDependencies } from './depends-on'
 import { IniDocument, IniSyntaxError } from './ini-parser'
 import type { GroupConfig, LogConfig, ProcessConfig } from './program-config'
+
+export { ConfigError, formatIssue } from './config-error'
 import { type Expansions, KeyMissingError, pyFormat } from './py-format'
 
 export interface SupervisorConfig {
@@ -29,19 +33,6 @@ export interface SupervisorConfig {
   groups: GroupConfig[]
   /** Warnings and infos; errors are thrown as ConfigError instead. */
   issues: ConfigIssue[]
-}
-
-export class ConfigError extends Error {
-  constructor(readonly issue: ConfigIssue) {
-    super(formatIssue(issue))
-  }
-}
-
-export function formatIssue(i: ConfigIssue): string {
-  const where = [i.file + (i.line ? `:${i.line}` : ''), i.section && `[${i.section}]`, i.key]
-    .filter(Boolean)
-    .join(' ')
-  return `${where}: ${i.message}`
 }
 
 export interface LoadOptions {
@@ -70,7 +61,7 @@ export function loadSupervisorConfig(path: string, options: LoadOptions = {}): S
   const issues: ConfigIssue[] = []
   const doc = new IniDocument()
   const files: string[] = []
-  /** The directory of the file that set each option: %(here)s. */
+  /** Read one file into the document; every option remembers its file, for %(here)s and errors. */
   const readFile = (file: string): void => {
     let text: string
     try {
@@ -251,9 +242,9 @@ function processesFromSection(ctx: Context, section: string, groupName: string):
   for (let num = numprocsStart; num < numprocsStart + numprocs; num++) {
     const exp: Expansions = { ...common, process_num: num, numprocs, ...ctx.envExpansions }
     const envWhere = where(ctx, section, 'environment')
-    const ownEnv = located(() => keyValuePairs(expandLocated(environmentRaw, exp, ...envWhere)), ...envWhere)
+    const ownEnv = located(() => keyValuePairs(expandOption(environmentRaw, exp, ...envWhere)), ...envWhere)
     for (const [k, v] of Object.entries(ownEnv)) exp[`ENV_${k}`] = v
-    const name = expandLocated(processNameTemplate, exp, ...where(ctx, section, 'process_name'))
+    const name = expandOption(processNameTemplate, exp, ...where(ctx, section, 'process_name'))
     const directory = doc.get(section, 'directory') ? get('directory', '', exp) : null
     const stdout = logConfig(ctx, section, 'stdout', exp, name, groupName)
     let stderr = logConfig(ctx, section, 'stderr', exp, name, groupName)
@@ -309,11 +300,7 @@ function expandGet(ctx: Context, section: string, key: string, dflt: string, exp
   const opt = ctx.doc.get(section, key)
   const [file, line] = where(ctx, section, key)
   const here = dirname(opt?.file ?? ctx.doc.sections.get(section)!.file)
-  return expandLocated(opt?.value ?? dflt, { ...ctx.envExpansions, here, ...exp, }, file, line, section, key)
-}
-
-function expandLocated(value: string, exp: Expansions, file: string, line: number, section: string | null, key: string | null): string {
-  return expandOption(value, exp, file, line, section, key)
+  return expandOption(opt?.value ?? dflt, { ...ctx.envExpansions, here, ...exp, }, file, line, section, key)
 }
 
 function expandOption(value: string, exp: Expansions, file: string, line: number, section: string | null, key: string | null): string {
@@ -348,11 +335,6 @@ function locatedError(ctx: Context, section: string, key: string, message: strin
   return new ConfigError(issue('error', ...where(ctx, section, key), message))
 }
 
-function issue(severity: ConfigIssue['severity'], file: string, line: number, section: string | null,
-  key: string | null, message: string): ConfigIssue {
-  return { severity, file, line, section, key, message }
-}
-
 /** supervisord's Config ordering: priority, then name (so ties are broken by name). */
 function byPriorityThenName(a: { priority: number; name: string }, b: { priority: number; name: string }): number {
   if (a.priority !== b.priority) return a.priority - b.priority
@@ -368,38 +350,4 @@ function port(s: string): number {
   const n = integer(s)
   if (n < 1 || n > 65535) throw new Error(`not a TCP port: ${s} (1-65535)`)
   return n
-}
-
-/** depends_on must name known programs or groups, without cycles. */
-function checkDependencies(groups: GroupConfig[]): void {
-  const all = groups.flatMap((g) => g.processes)
-  const programs = new Set(all.map((p) => p.program))
-  const groupNames = new Set(groups.map((g) => g.name))
-  for (const p of all) {
-    for (const d of p.dependsOn) {
-      if (!programs.has(d) && !groupNames.has(d)) {
-        throw new ConfigError(issue('error', p.file, p.keyLines.depends_on ?? p.line, `program:${p.program}`, 'depends_on',
-          `depends_on names "${d}", which is neither a program nor a group here`))
-      }
-    }
-  }
-  const visiting = new Set<string>()
-  const done = new Set<string>()
-  const deps = (program: string): string[] => {
-    const own = all.filter((p) => p.program === program || p.group === program)
-    return [...new Set(own.flatMap((p) => p.dependsOn))]
-  }
-  const visit = (program: string, path: string[]): void => {
-    if (done.has(program)) return
-    if (visiting.has(program)) {
-      const p = all.find((x) => x.program === path[0]) ?? all[0]
-      throw new ConfigError(issue('error', p.file, p.keyLines.depends_on ?? p.line, `program:${p.program}`, 'depends_on',
-        `depends_on makes a cycle: ${[...path, program].join(' -> ')}`))
-    }
-    visiting.add(program)
-    for (const d of deps(program)) visit(d, [...path, program])
-    visiting.delete(program)
-    done.add(program)
-  }
-  for (const p of all) visit(p.program, [])
 }
