@@ -7,7 +7,7 @@ import { startWebBridge } from './server/web-bridge'
 import { LabService } from './service'
 import { ConfigError } from './supervisor/config-loader'
 import { Supervisor } from './supervisor/supervisor'
-import { appVersion } from './version'
+import { appRoot, appVersion } from './version'
 
 const HELP: Record<string, string> = {
   main: `sentinel-lab ${appVersion()}: a local Redis high-availability lab
@@ -137,7 +137,7 @@ async function serve(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) return print(`sentinel-lab serve: --port must be 0-65535`, 2)
   const service = new LabService({ transport: 'web', version: appVersion() })
   const signal = untilSignal()
-  const bridge = await startWebBridge({ service, rendererDir: join(__dirname, '..', 'renderer'), port })
+  const bridge = await startWebBridge({ service, rendererDir: join(appRoot(), 'out', 'renderer'), port })
   if (parsed.positionals[0]) await service.openConfig(parsed.positionals[0])
   process.stdout.write(`Sentinel Lab is serving on ${bridge.url}\nOpen that URL in your browser; Ctrl-C stops the server and every process it started.\n`)
   await signal

@@ -112,3 +112,13 @@ describe('supervise', () => {
     for (const p of pids) expect(isGone(p), `pid ${p}`).toBe(true)
   }, 20_000)
 })
+
+describe('sentinel-lab --version', () => {
+  it("prints package.json's version from the built CLI", async () => {
+    const run = cli(['--version'])
+    const { code } = await run.exited
+    expect(code).toBe(0)
+    const pkg = (await import('../../package.json', { with: { type: 'json' } })).default as { version: string }
+    expect(run.stdout().trim()).toBe(pkg.version)
+  })
+})
