@@ -40,7 +40,7 @@ export class LabService implements SentinelLabApi {
       this.remember(abs)
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e
-      this.supervisor.recordLoadError(abs, e)
+      this.supervisor.recordLoadError(e)
     }
     return this.supervisor.snapshot()
   }
@@ -51,25 +51,30 @@ export class LabService implements SentinelLabApi {
       return await this.supervisor.update()
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e
-      this.supervisor.recordLoadError(e.issue.file, e)
+      this.supervisor.recordLoadError(e)
       return { added: [], changed: [], removed: [], issues: [e.issue] }
     }
   }
 
+  /** Answers once every started process has settled, like `supervisorctl start`. */
   async start(target: Target): Promise<ActionOutcome[]> {
-    return this.supervisor.start(target)
+    return this.settled(this.supervisor.start(target))
   }
 
   async stop(target: Target): Promise<ActionOutcome[]> {
     return this.supervisor.stop(target)
   }
 
-  restart(target: Target): Promise<ActionOutcome[]> {
-    return this.supervisor.restart(target)
+  async restart(target: Target): Promise<ActionOutcome[]> {
+    return this.settled(await this.supervisor.restart(target))
   }
 
   async signal(target: Target, signal: string): Promise<ActionOutcome[]> {
     return this.supervisor.signal(target, signal)
+  }
+
+  private settled(outcomes: ActionOutcome[]): Promise<ActionOutcome[]> {
+    return Promise.all(outcomes.map((o) => (o.ok ? this.supervisor.settle(o.name) : o)))
   }
 
   async pickConfigPath(kind: 'file' | 'folder'): Promise<string | null> {

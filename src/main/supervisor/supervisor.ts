@@ -84,9 +84,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return config
   }
 
-  /** The configuration error of the last load attempt is reported here, not thrown away. */
-  recordLoadError(path: string, error: ConfigError): void {
-    this.configPath ??= path
+  /**
+   * The configuration error of the last load attempt is reported here, not thrown away.
+   * What runs (and the path shown as open) stays as it was: the failed file is not applied.
+   */
+  recordLoadError(error: ConfigError): void {
     this.issues = [error.issue]
     this.emit('change')
   }
@@ -122,6 +124,37 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         }
         return outcome(p, p.stop())
       })
+  }
+
+  /**
+   * How a start ends, as `supervisorctl start` reports it: ok once RUNNING; a spawn error or
+   * any state other than STARTING / RUNNING is a failure. A process held back by depends_on
+   * is ok at once, with what it waits for.
+   */
+  settle(name: string): Promise<ActionOutcome> {
+    const verdict = (p: SupervisedProcess): ActionOutcome | null => {
+      const waitingFor = this.waiting.has(p) ? this.waitingFor(p) : []
+      if (waitingFor.length > 0) return { name: p.name, ok: true, message: `waiting for ${waitingFor.join(', ')}` }
+      if (p.state === 'RUNNING') return outcome(p, null)
+      const log = p.config.stderr.file ?? p.config.stdout.file
+      const see = log ? `; see ${log}` : ''
+      if (p.spawnError) return outcome(p, `spawn error: ${p.spawnError} (${p.state})${see}`)
+      if (p.state !== 'STARTING') return outcome(p, `abnormal termination (${p.state})${see}`)
+      return null
+    }
+    const p = this.resolve({ kind: 'process', name })[0]
+    const now = verdict(p)
+    if (now) return Promise.resolve(now)
+    return new Promise((resolve) => {
+      const onTransition = (e: TransitionEvent): void => {
+        if (e.name !== p.name) return
+        const v = verdict(p)
+        if (!v) return
+        this.off('transition', onTransition)
+        resolve(v)
+      }
+      this.on('transition', onTransition)
+    })
   }
 
   async restart(target: Target): Promise<ActionOutcome[]> {
