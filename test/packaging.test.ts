@@ -104,7 +104,7 @@ describe('electron-builder package (app.asar)', () => {
       expect(under(dir), `${dir}/ must not be packaged`).toEqual([])
     }
     expect(entries.filter((e) => e.endsWith('.map')), 'no source maps').toEqual([])
-    for (const f of ['electron-builder.yml', 'electron.vite.config.ts', 'vitest.config.ts', 'tsconfig.json', 'package-lock.json']) {
+    for (const f of ['electron-builder.yml', 'electron.vite.config.ts', 'vitest.config.mts', 'tsconfig.json', 'package-lock.json']) {
       expect(has(f), `${f} must not be packaged`).toBe(false)
     }
   })
