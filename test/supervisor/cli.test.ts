@@ -1,5 +1,5 @@
 // `sentinel-lab supervise`: help, exit codes, --events jsonl, and signals (built CLI, real processes).
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { CLI, cleanTemps, fixture, isGone, jsonLines, killQuietly, mkTemp, program, runCli, type CliRun, waitFor, writeFile } from './helpers'
@@ -92,7 +92,7 @@ describe('supervise', () => {
     const file = writeFile(dir, 'lab.ini',
       program('low', { command: 'sleep 1000', startsecs: 0, priority: 1 }) +
       program('high', { command: 'sleep 1000', startsecs: 0, priority: 300 }) +
-      program('mid', { command: fixture('ignore-term.sh'), startsecs: 0, priority: 20, stopwaitsecs: 1 }) +
+      program('mid', { command: fixture('ignore-term.sh'), startsecs: 0, priority: 20, stopwaitsecs: 1, stdout_logfile: join(dir, 'mid.log') }) +
       program('pair', { command: 'sleep 1000', startsecs: 0, priority: 50, numprocs: 2, process_name: 'pair%(process_num)d' }))
     const run = cli(['supervise', file, '--events', 'jsonl'])
     const running = await waitFor(() => {
@@ -101,7 +101,8 @@ describe('supervise', () => {
     }, { timeout: 10_000, what: `5 RUNNING; stderr: ${run.stderr()}` })
     const pids = running.map((e) => e.pid as number)
     for (const p of pids) strays.push(p)
-    await new Promise((r) => setTimeout(r, 150)) // ignore-term.sh installs its trap
+    // ignore-term.sh says "ready" once its trap is installed.
+    await waitFor(() => existsSync(join(dir, 'mid.log')) && readFileSync(join(dir, 'mid.log'), 'utf8').includes('ready'))
     run.child.kill(sig)
     const { code } = await run.exited
     expect(code).toBe(0)

@@ -1,6 +1,6 @@
 // depends_on (and ready_port), update, shutdown, and recovery after an engine was SIGKILLed.
 import { spawn } from 'node:child_process'
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/main/supervisor/config-loader'
@@ -142,7 +142,9 @@ describe('shutdown', () => {
     await Promise.all(['run', 'stubborn', 'many:many_0', 'many:many_1', 'many:many_2'].map((n) => rec.until(n, 'RUNNING')))
     await rec.until('backoff', 'BACKOFF')
     await waitFor(() => pidOf(supervisor, 'starting'))
-    await new Promise((r) => setTimeout(r, 150)) // let ignore-term.sh install its trap
+    // ignore-term.sh says "ready" once its trap is installed.
+    const stubbornLog = supervisor.snapshot().processes.find((p) => p.name === 'stubborn')!.stdoutLogfile!
+    await waitFor(() => existsSync(stubbornLog) && readFileSync(stubbornLog, 'utf8').includes('ready'))
     const pids = new Set(supervisor.snapshot().processes.map((p) => p.pid).filter((p) => p > 0))
     for (const e of rec.events) if (e.pid > 0) pids.add(e.pid)
     expect(pids.size).toBeGreaterThanOrEqual(6)
@@ -152,7 +154,8 @@ describe('shutdown', () => {
     expect(existsSync(stateFileFor(stateDir, resolve(file)))).toBe(false)
     const states = Object.fromEntries(supervisor.snapshot().processes.map((p) => [p.name, p.state]))
     expect(states).toMatchObject({ run: 'STOPPED', starting: 'STOPPED', stubborn: 'STOPPED', backoff: 'FATAL' })
-    // Nothing is restarted afterwards.
+    // Nothing is restarted afterwards: a window longer than the first BACKOFF retry (1 s),
+    // the one thing that could still fire, to show that it does not.
     const n = rec.events.length
     await new Promise((r) => setTimeout(r, 1300))
     expect(rec.events.length).toBe(n)
@@ -222,8 +225,8 @@ describe('recovery after the engine was SIGKILLed', () => {
     supervisors.push(s)
     const rec = new Recorder(s)
     await s.load(file)
+    // load() finishes recovery before it starts anything: by now the bystander would be dead.
     await rec.until('a', 'RUNNING')
-    await new Promise((r) => setTimeout(r, 200))
     expect(isAlive(bystander.pid!)).toBe(true)
     expect(bystander.exitCode).toBeNull()
     expect(s.snapshot().issues.map((i) => i.message).join('\n')).not.toContain(String(bystander.pid))
