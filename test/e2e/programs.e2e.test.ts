@@ -1,7 +1,9 @@
 // The renderer in real Chromium, against the real service over the web bridge: open a file
 // through the UI, watch programs go RUNNING, stop / start them, kill one from outside and
 // see it come back, see a broken one fail with its reason, a malformed file's located error,
-// the reconnecting state, and the bridge refusing strangers. Screenshots go to
+// the reconnecting state, and the bridge refusing strangers. Also: a failed first open
+// leaves no path in the header, the path field's text is replaced by typing, and a start
+// that fails says which process and why, and where its log is. Screenshots go to
 // test-results/e2e/.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -84,6 +86,13 @@ beforeAll(async () => {
       '[group:queues]',
       'programs=queue-a,queue-b',
       '',
+      // Started by hand, it fails after a second: the start call answers only then.
+      '[program:flaky]',
+      'command=/bin/sh -c "sleep 1; echo boom >&2; exit 2"',
+      'autostart=false',
+      'startsecs=3',
+      'startretries=0',
+      '',
     ].join('\n'),
   )
   badIni = join(work, 'malformed.ini')
@@ -117,6 +126,44 @@ afterAll(async () => {
 })
 
 describe('programs view in Chromium', () => {
+  it('shows a failed first open as an error above the open form, with no path in the header', async () => {
+    await page.goto(bridge.url)
+    await visible(page.getByRole('heading', { name: 'Open a supervisord configuration' }))
+    const field = page.locator('#config-path')
+    await until(() => field.inputValue()).toContain(process.cwd())
+    // The prefilled text is selected: typing replaces it instead of appending to it.
+    const selection = (): Promise<string> =>
+      field.evaluate((el) => {
+        const input = el as unknown as { selectionStart: number; selectionEnd: number; value: string }
+        return `${input.selectionStart}-${input.selectionEnd}/${input.value.length}`
+      })
+    await until(async () => (await selection()) === `0-${(await field.inputValue()).length}/${(await field.inputValue()).length}`).toBe(true)
+    const missing = join(work, 'nowhere.ini')
+    await page.keyboard.type(missing)
+    expect(await field.inputValue()).toBe(missing)
+    await field.press('Enter')
+    const banner = page.getByTestId('load-error')
+    await until(() => text(banner)).toContain('no such file or folder')
+    await until(() => text(banner)).toContain('Check the path')
+    expect(await text(banner)).not.toContain('Fix the file')
+    expect(await text(page.getByTestId('config-path'))).toBe('No configuration open')
+
+    // Focus by click selects it all again.
+    await page.getByRole('heading', { name: 'Open a supervisord configuration' }).click()
+    await field.click()
+    await until(async () => (await selection()) === `0-${missing.length}/${missing.length}`).toBe(true)
+    await page.keyboard.type(badIni)
+    await page.keyboard.press('Enter')
+    await until(() => text(banner)).toContain(`${badIni}:6 [program:bad] startsecs`)
+    await until(() => text(banner)).toContain('Fix the file, then open it again')
+    expect(await text(page.getByTestId('config-path'))).toBe('No configuration open')
+    // The error sits above the form, inside the empty state.
+    const bannerBox = await banner.boundingBox()
+    const formBox = await page.getByRole('form', { name: 'Open a configuration' }).boundingBox()
+    expect(bannerBox!.y + bannerBox!.height).toBeLessThanOrEqual(formBox!.y)
+    await page.screenshot({ path: join(shots, 'empty-state-error-light.png') })
+  })
+
   it('shows an empty state, then opens a file typed into the path field and runs its programs', async () => {
     await page.goto(bridge.url)
     await visible(page.getByRole('heading', { name: 'Open a supervisord configuration' }))
@@ -200,13 +247,42 @@ describe('programs view in Chromium', () => {
     await until(() => page.locator('tbody tr[data-name]').count()).toBe(1)
     await visible(row('broken'))
     await page.keyboard.press('Escape')
-    await until(() => page.locator('tbody tr[data-name]').count()).toBe(5)
+    await until(() => page.locator('tbody tr[data-name]').count()).toBe(6)
 
     await page.keyboard.press('?')
     await visible(page.getByRole('dialog', { name: 'Keyboard shortcuts' }))
     await page.screenshot({ path: join(shots, 'shortcuts-light.png') })
     await page.keyboard.press('Escape')
     await hidden(page.getByRole('dialog', { name: 'Keyboard shortcuts' }))
+  })
+
+  it('shows a start that fails as an error naming the process, and where its log is', async () => {
+    const toastsEl = page.getByTestId('toasts')
+    await row('flaky').getByRole('button', { name: 'Start flaky', exact: true }).click()
+    // The call answers once flaky settled (about a second): meanwhile the row is busy.
+    await until(() => attr(row('flaky'), 'aria-busy')).toBe('true')
+    await until(() => text(toastsEl)).toContain('Starting flaky…')
+    await page.screenshot({ path: join(shots, 'start-pending-light.png') })
+    // The error names the process and the reason (the main process adds where its log is).
+    const error = toastsEl.locator('[data-tone="error"]')
+    await until(() => text(error)).toMatch(/^Could not start flaky: \S/)
+    await until(() => attr(row('flaky'), 'aria-busy')).toBe('false')
+    expect(await text(toastsEl)).not.toContain('Starting flaky…')
+    expect(await text(toastsEl)).not.toContain('Started flaky')
+    expect(await text(stateOf('flaky'))).toBe('FATAL')
+
+    // The status cell names the log file, and the path can be copied (or is selected to copy).
+    const logfile = service.supervisor.snapshot().processes.find((p) => p.name === 'flaky')?.stderrLogfile
+    expect(logfile).toBeTruthy()
+    await until(() => text(row('flaky').getByTestId('log-path'))).toBe(logfile)
+    expect(await text(error)).toContain(logfile!)
+    const copy = row('flaky').locator('button.copy')
+    await copy.click()
+    await until(() => attr(copy, 'title')).toMatch(/^(Copied|Selected)/)
+    if ((await attr(copy, 'title'))?.startsWith('Selected')) {
+      expect(await page.evaluate(() => (globalThis as unknown as { getSelection(): { toString(): string } | null }).getSelection()?.toString())).toBe(logfile)
+    }
+    await page.screenshot({ path: join(shots, 'start-failed-light.png') })
   })
 
   it('looks right in light and dark, and remembers the theme', async () => {
@@ -246,6 +322,8 @@ describe('programs view in Chromium', () => {
     await until(() => text(banner)).toContain('The configuration was not applied')
     await until(() => text(banner)).toContain(`${badIni}:6 [program:bad] startsecs`)
     await until(() => text(stateOf('sleeper'))).toBe('RUNNING')
+    // The header keeps the configuration that runs; the banner names the failed file.
+    expect(await attr(page.getByTestId('config-path'), 'title')).toBe(goodIni)
     await page.screenshot({ path: join(shots, 'load-error-light.png') })
   })
 

@@ -138,7 +138,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (p.state === 'RUNNING') return outcome(p, null)
       const log = p.config.stderr.file ?? p.config.stdout.file
       const see = log ? `; see ${log}` : ''
-      if (p.spawnError) return outcome(p, `spawn error: ${p.spawnError} (${p.state})${see}`)
+      // The log path replaces supervisord's "(process log may have details)".
+      if (p.spawnError) return outcome(p, `${p.spawnError.replace(/ \(process log may have details\)$/, '')}${see}`)
       if (p.state !== 'STARTING') return outcome(p, `abnormal termination (${p.state})${see}`)
       return null
     }

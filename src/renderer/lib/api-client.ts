@@ -50,8 +50,8 @@ interface Transport {
   close(): void
 }
 
-/** Long-running methods: a stop waits up to stopwaitsecs per process. */
-const SLOW: ReadonlySet<ApiMethod> = new Set(['stop', 'restart', 'openConfig', 'update', 'pickConfigPath'])
+/** Long-running methods: a stop waits up to stopwaitsecs, a start until the process settled (startsecs). */
+const SLOW: ReadonlySet<ApiMethod> = new Set(['start', 'stop', 'restart', 'openConfig', 'update', 'pickConfigPath'])
 const timeoutFor = (m: ApiMethod): number => (m === 'pickConfigPath' ? 10 * 60_000 : SLOW.has(m) ? 90_000 : 15_000)
 
 export function createApi(): ApiClient {

@@ -75,17 +75,38 @@ const BENIGN = /^(already started|not running|already stopped)$/i
 
 export type Tone = 'ok' | 'warn' | 'error'
 
-/** A one-line summary of an action's outcomes, and how loudly to show it. */
-export function summarize(verb: string, outcomes: ActionOutcome[]): { text: string; tone: Tone } {
-  if (outcomes.length === 0) return { text: `${verb}: no process matched`, tone: 'warn' }
-  const done = outcomes.filter((o) => o.ok)
-  const skipped = outcomes.filter((o) => !o.ok && BENIGN.test(o.message ?? ''))
-  const failed = outcomes.filter((o) => !o.ok && !BENIGN.test(o.message ?? ''))
-  const list = (os: ActionOutcome[]): string => os.map((o) => (o.message ? `${o.name} (${o.message})` : o.name)).join(', ')
+/** How an action is worded: "Started worker", "Could not start worker", "Starting worker…". */
+export interface Verb {
+  past: string
+  base: string
+  pending: string
+}
+
+export interface Report {
+  text: string
+  tone: Tone | 'info'
+}
+
+/**
+ * What to tell about an action's outcomes. Failures become one error report naming each
+ * process and its reason; accepted-with-a-note outcomes ("waiting for redis-master") one
+ * info report; only when every process simply did it: "Started N processes".
+ */
+export function report(verb: Verb, outcomes: ActionOutcome[]): Report[] {
+  if (outcomes.length === 0) return [{ text: `${verb.past}: no process matched`, tone: 'warn' }]
+  const benign = (o: ActionOutcome): boolean => !o.ok && BENIGN.test(o.message ?? '')
+  const failed = outcomes.filter((o) => !o.ok && !benign(o))
+  const noted = outcomes.filter((o) => o.ok && o.message)
+  const done = outcomes.filter((o) => o.ok && !o.message)
+  const skipped = outcomes.filter(benign)
+  const lines = (os: ActionOutcome[]): string => os.map((o) => `${o.name}: ${o.message ?? 'failed'}`).join('\n')
+  const out: Report[] = []
+  if (failed.length === 1) out.push({ text: `Could not ${verb.base} ${lines(failed)}`, tone: 'error' })
+  else if (failed.length) out.push({ text: `Could not ${verb.base} ${failed.length} of ${outcomes.length} processes:\n${lines(failed)}`, tone: 'error' })
+  if (noted.length) out.push({ text: lines(noted), tone: 'info' })
+  if (failed.length || noted.length) return out
   const parts: string[] = []
-  if (done.length) parts.push(`${verb} ${done.length === 1 ? done[0]!.name : `${done.length} processes`}`)
-  if (skipped.length) parts.push(`skipped ${list(skipped)}`)
-  if (failed.length) parts.push(`failed ${list(failed)}`)
-  const tone: Tone = failed.length ? 'error' : done.length ? 'ok' : 'warn'
-  return { text: parts.join(' · '), tone }
+  if (done.length) parts.push(`${verb.past} ${done.length === 1 ? done[0]!.name : `${done.length} processes`}`)
+  if (skipped.length) parts.push(`skipped ${skipped.map((o) => `${o.name} (${o.message})`).join(', ')}`)
+  return [{ text: parts.join(' · '), tone: done.length ? 'ok' : 'warn' }]
 }

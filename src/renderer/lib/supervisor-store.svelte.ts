@@ -1,13 +1,23 @@
 // The renderer's picture of the supervisor: the last snapshot, patched live by
 // 'transition' events, replaced by 'snapshot' events, plus a clock for uptimes.
 import type { AppEnvironment } from '../../shared/api'
-import type { ProcessInfo, SupervisorSnapshot, Target, TransitionEvent } from '../../shared/model'
+import type { ActionOutcome, ProcessInfo, SupervisorSnapshot, Target, TransitionEvent } from '../../shared/model'
 import { ApiError, createApi, type ApiClient, type ConnectionStatus } from './api-client'
-import { summarize } from './format'
+import { report, type Verb } from './format'
 import { toasts } from './toasts.svelte'
 
 export type Action = 'start' | 'stop' | 'restart'
-const VERBS: Record<Action, string> = { start: 'Started', stop: 'Stopped', restart: 'Restarted' }
+/** What is in flight for a target: an action, a signal, or an update. */
+export type Busy = Action | 'signal' | 'update'
+const VERBS: Record<Action, Verb> = {
+  start: { past: 'Started', base: 'start', pending: 'Starting' },
+  stop: { past: 'Stopped', base: 'stop', pending: 'Stopping' },
+  restart: { past: 'Restarted', base: 'restart', pending: 'Restarting' },
+}
+/** A call that answers quicker than this shows no "Starting worker…" toast. */
+const PENDING_TOAST_MS = 300
+/** Toast key of everything about opening and updating the configuration. */
+const CONFIG = 'config'
 
 export class SupervisorStore {
   snapshot = $state<SupervisorSnapshot | null>(null)
@@ -16,7 +26,7 @@ export class SupervisorStore {
   /** The main process's clock, estimated: ticks once a second for uptimes. */
   now = $state(Date.now())
   /** Actions in flight, by target key, to show progress and avoid double clicks. */
-  busy = $state<Record<string, boolean>>({})
+  busy = $state<Record<string, Busy | undefined>>({})
   loadError = $state<string | null>(null)
   opening = $state(false)
 
@@ -48,7 +58,7 @@ export class SupervisorStore {
     ]
     this.tick = setInterval(() => (this.now = Date.now() + this.clockOffset), 1000)
     void this.refresh()
-    void this.client.api.getEnvironment().then((env) => (this.env = env), (e) => this.fail('Reading the environment', e))
+    void this.client.api.getEnvironment().then((env) => (this.env = env), (e) => this.fail('Reading the environment', e, 'env'))
     return () => {
       offs.forEach((off) => off())
       clearInterval(this.tick)
@@ -61,7 +71,7 @@ export class SupervisorStore {
     try {
       this.applySnapshot(await this.client.api.getSnapshot())
     } catch (e) {
-      this.fail('Reading the state', e)
+      this.fail('Reading the state', e, 'state')
     }
   }
 
@@ -91,16 +101,17 @@ export class SupervisorStore {
   }
 
   async act(action: Action, target: Target): Promise<void> {
-    await this.run(keyOf(target), VERBS[action], () => this.client.api[action](target))
+    await this.run(target, action, VERBS[action], () => this.client.api[action](target))
   }
 
   async signal(target: Target, signal: string): Promise<void> {
-    await this.run(keyOf(target), `Sent SIG${signal} to`, () => this.client.api.signal(target, signal))
+    const verb = { past: `Sent SIG${signal} to`, base: `send SIG${signal} to`, pending: `Sending SIG${signal} to` }
+    await this.run(target, 'signal', verb, () => this.client.api.signal(target, signal))
   }
 
   /** Re-read the configuration files, like `supervisorctl update`. */
   async update(): Promise<void> {
-    this.busy = { ...this.busy, update: true }
+    this.busy = { ...this.busy, update: 'update' }
     try {
       const r = await this.client.api.update()
       const errors = r.issues.filter((i) => i.severity === 'error')
@@ -109,13 +120,13 @@ export class SupervisorStore {
         r.changed.length && `changed ${r.changed.join(', ')}`,
         r.removed.length && `removed ${r.removed.join(', ')}`,
       ].filter(Boolean)
-      if (errors.length) toasts.push(`Update not applied: ${errors[0]!.message}`, 'error')
-      else toasts.push(parts.length ? `Updated: ${parts.join(' · ')}` : 'Update: no changes', 'ok')
+      if (errors.length) toasts.push(`Update not applied: ${errors[0]!.message}`, 'error', CONFIG)
+      else toasts.push(parts.length ? `Updated: ${parts.join(' · ')}` : 'Update: no changes', 'ok', CONFIG)
       await this.refresh()
     } catch (e) {
-      this.fail('Update', e)
+      this.fail('Update', e, CONFIG)
     } finally {
-      this.busy = { ...this.busy, update: false }
+      this.busy = { ...this.busy, update: undefined }
     }
   }
 
@@ -128,7 +139,11 @@ export class SupervisorStore {
       this.lastEventAt = 0
       this.applySnapshot(s)
       void this.client.api.getEnvironment().then((env) => (this.env = env), () => {})
-      return !s.issues.some((i) => i.severity === 'error')
+      const ok = !s.issues.some((i) => i.severity === 'error')
+      // A located error shows in the error panel; a toast about an earlier attempt is stale.
+      if (ok) toasts.push(`Opened ${path.trim()}`, 'ok', CONFIG)
+      else toasts.clear(CONFIG)
+      return ok
     } catch (e) {
       this.loadError = e instanceof Error ? e.message : String(e)
       return false
@@ -138,24 +153,38 @@ export class SupervisorStore {
   }
 
   isBusy(target: Target): boolean {
-    return this.busy[keyOf(target)] === true
+    return this.busy[keyOf(target)] !== undefined
   }
 
-  private async run(key: string, verb: string, fn: () => Promise<{ name: string; ok: boolean; message: string | null }[]>): Promise<void> {
-    this.busy = { ...this.busy, [key]: true }
+  /** What is in flight for this target, if anything. */
+  busyWith(target: Target): Busy | undefined {
+    return this.busy[keyOf(target)]
+  }
+
+  /**
+   * Start / restart answer only once each process settled (up to startsecs): the target
+   * shows busy meanwhile, and a slow call says so in a toast that its result replaces.
+   */
+  private async run(target: Target, busy: Busy, verb: Verb, fn: () => Promise<ActionOutcome[]>): Promise<void> {
+    const key = keyOf(target)
+    const what = target.kind === 'all' ? 'all processes' : target.kind === 'group' ? `group ${target.name}` : target.name
+    this.busy = { ...this.busy, [key]: busy }
+    const slow = setTimeout(() => toasts.push(`${verb.pending} ${what}…`, 'busy', key), PENDING_TOAST_MS)
     try {
-      const { text, tone } = summarize(verb, await fn())
-      toasts.push(text, tone)
+      const outcomes = await fn()
+      clearTimeout(slow)
+      toasts.show(key, report(verb, outcomes))
     } catch (e) {
-      this.fail(verb, e)
+      clearTimeout(slow)
+      this.fail(`${verb.pending} ${what}`, e, key)
     } finally {
-      this.busy = { ...this.busy, [key]: false }
+      this.busy = { ...this.busy, [key]: undefined }
     }
   }
 
-  private fail(what: string, e: unknown): void {
+  private fail(what: string, e: unknown, key: string | null = null): void {
     const msg = e instanceof ApiError ? `${e.message}${e.code === 'disconnected' ? '' : ` (${e.code})`}` : String(e)
-    toasts.push(`${what} failed: ${msg}`, 'error')
+    toasts.push(`${what} failed: ${msg}`, 'error', key)
   }
 }
 
