@@ -147,14 +147,21 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const now = verdict(p)
     if (now) return Promise.resolve(now)
     return new Promise((resolve) => {
-      const onTransition = (e: TransitionEvent): void => {
-        if (e.name !== p.name) return
-        const v = verdict(p)
-        if (!v) return
+      const done = (v: ActionOutcome): void => {
         this.off('transition', onTransition)
+        this.off('change', onChange)
         resolve(v)
       }
+      const onTransition = (e: TransitionEvent): void => {
+        const v = e.name === p.name ? verdict(p) : null
+        if (v) done(v)
+      }
+      // An update or a new load may remove the process before it settles.
+      const onChange = (): void => {
+        if (!this.allProcesses().includes(p)) done(outcome(p, 'removed from the configuration before it started'))
+      }
       this.on('transition', onTransition)
+      this.on('change', onChange)
     })
   }
 
