@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
+import { bringupBench, defaults as bringupDefaults } from './bringup'
 import { defaults as logDefaults, logThroughputBench } from './logthroughput'
 import { type BenchResult, formatTable, toJson } from './report'
 import { defaults as restartDefaults, restartBench } from './restart'
@@ -19,6 +20,7 @@ interface Flags {
 const BENCHMARKS: Record<string, (f: Flags, progress: (s: string) => void) => Promise<BenchResult>> = {
   restart: (f, p) => restartBench({ ...restartDefaults, kills: f.kills }, p),
   logthroughput: (f, p) => logThroughputBench({ ...logDefaults, seconds: f.seconds }, p),
+  bringup: (_f, p) => bringupBench(bringupDefaults, p),
 }
 
 async function main(): Promise<number> {

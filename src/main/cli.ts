@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import type { TransitionEvent } from '../shared/model'
 import { logDir, stateDir } from './paths'
 import { startWebBridge } from './server/web-bridge'
+import { LAB_HELP, down, status, up } from './lab/commands'
 import { LabService } from './service'
 import { ConfigError } from './supervisor/config-loader'
 import { Supervisor } from './supervisor/supervisor'
@@ -17,6 +18,9 @@ Usage: sentinel-lab <command> [options]
 Commands:
   supervise FILE.ini   run a supervisord configuration in the foreground
   serve [PATH]         serve the app to your browser on 127.0.0.1
+  up                   run a Redis HA lab (master, replicas, sentinels) in the foreground
+  status               show a lab's nodes and sentinels, and whether it is HEALTHY
+  down                 stop a lab run by 'up' in another terminal
   help [COMMAND]       show help for a command
 
 Run 'sentinel-lab <command> --help' for a command's options.`,
@@ -40,6 +44,7 @@ PATH, if given, is a supervisord .ini file or folder opened at start.
 Options:
   --port P     listen on port P (default: a free port)
   -h, --help   show this help`,
+  ...LAB_HELP,
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -53,6 +58,10 @@ export async function main(argv: string[]): Promise<number> {
       return supervise(rest)
     case 'serve':
       return serve(rest)
+    case 'up':
+    case 'status':
+    case 'down':
+      return labCommand(command, rest)
     default:
       process.stderr.write(`sentinel-lab: unknown command '${command}'\n\n`)
       return help('main', 2)
@@ -121,6 +130,21 @@ async function supervise(args: string[]): Promise<number> {
   await signal
   await supervisor.shutdown()
   return 0
+}
+
+const LAB_OPTIONS: Record<'up' | 'status' | 'down', OptionSpec> = {
+  up: { replicas: { type: 'string' }, sentinels: { type: 'string' }, quorum: { type: 'string' }, name: { type: 'string' },
+    dir: { type: 'string' }, fast: { type: 'boolean' }, json: { type: 'boolean' } },
+  status: { dir: { type: 'string' }, json: { type: 'boolean' } },
+  down: { dir: { type: 'string' }, timeout: { type: 'string' } },
+}
+
+async function labCommand(command: 'up' | 'status' | 'down', args: string[]): Promise<number> {
+  const parsed = parse(args, LAB_OPTIONS[command], command)
+  if (!parsed) return 2
+  if (parsed.values.help) return help(command, 0)
+  if (parsed.positionals.length > 0) return print(`sentinel-lab ${command}: unexpected argument '${parsed.positionals[0]}'\n\n${HELP[command]}`, 2)
+  return command === 'up' ? up(parsed.values) : command === 'status' ? status(parsed.values) : down(parsed.values)
 }
 
 function describe(e: TransitionEvent): string {
