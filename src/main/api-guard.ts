@@ -26,6 +26,32 @@ const path = (v: unknown, i: number): void => {
   if (typeof v !== 'string' || v.length === 0 || v.length > 4096 || v.includes('\0')) throw invalid(i, 'a file path')
 }
 
+/** Range of each numeric lab field (the spec's own limits; spec.ts validates again). */
+const LAB_NUMBERS: Record<string, [number, number]> = {
+  replicas: [0, 16],
+  sentinels: [1, 15],
+  quorum: [1, 15],
+  downAfterMs: [100, 86_400_000],
+}
+const labSpec = (v: unknown, i: number): void => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid(i, 'a lab spec object')
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (x === undefined) continue
+    const range = LAB_NUMBERS[k]
+    if (range) {
+      if (typeof x !== 'number' || !Number.isInteger(x) || x < range[0] || x > range[1]) {
+        throw new ApiError(`${k}: must be a whole number between ${range[0]} and ${range[1]}`, 'invalid-argument')
+      }
+    } else if (k === 'timers') {
+      if (x !== 'fast' && x !== 'realistic') throw new ApiError(`timers: must be 'fast' or 'realistic'`, 'invalid-argument')
+    } else if (k === 'name') {
+      if (typeof x !== 'string' || !/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/.test(x)) {
+        throw new ApiError('name: 1 to 64 letters, digits, ".", "-" or "_", not starting with "."', 'invalid-argument')
+      }
+    } else throw new ApiError(`${k.slice(0, 32)}: unknown lab spec field`, 'invalid-argument')
+  }
+}
+
 const CHECKS: Record<ApiMethod, Check> = {
   getSnapshot: none,
   getEnvironment: none,
@@ -39,6 +65,10 @@ const CHECKS: Record<ApiMethod, Check> = {
     target(a[0], 0)
     if (typeof a[1] !== 'string' || !/^(SIG)?[A-Z0-9]{1,10}$/i.test(a[1])) throw invalid(1, 'a signal name such as HUP')
   },
+  startLab: (a) => (expectCount(a, 1), labSpec(a[0], 0)),
+  stopLab: none,
+  getLab: none,
+  failoverLab: none,
   pickConfigPath: (a) => {
     expectCount(a, 1)
     if (a[0] !== 'file' && a[0] !== 'folder') throw invalid(0, "'file' or 'folder'")

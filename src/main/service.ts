@@ -4,7 +4,8 @@ import { EventEmitter } from 'node:events'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { ApiEventMessage, AppEnvironment, SentinelLabApi } from '../shared/api'
-import type { ActionOutcome, SupervisorSnapshot, Target, UpdateResult } from '../shared/model'
+import type { ActionOutcome, LabSpecInput, LabStatus, SupervisorSnapshot, Target, UpdateResult } from '../shared/model'
+import { AppLab } from './lab/app-lab'
 import { ConfigError } from './supervisor/config-loader'
 import { Supervisor } from './supervisor/supervisor'
 import { logDir, recentFile, stateDir } from './paths'
@@ -21,12 +22,31 @@ export class LabService implements SentinelLabApi {
   readonly supervisor: Supervisor
   /** Every API event, for the transports to forward. */
   readonly events = new EventEmitter<{ event: [ApiEventMessage] }>()
+  /** The app's one lab (its own supervisor, in its own folder under labsRoot()). */
+  readonly lab: AppLab
 
   constructor(private readonly options: ServiceOptions) {
     this.supervisor = new Supervisor({ logDir: logDir(options.env), stateDir: stateDir(options.env) })
     this.supervisor.on('transition', (payload) => this.events.emit('event', { event: 'transition', payload }))
     this.supervisor.on('process', (payload) => this.events.emit('event', { event: 'process', payload }))
     this.supervisor.on('change', () => this.events.emit('event', { event: 'snapshot', payload: this.supervisor.snapshot() }))
+    this.lab = new AppLab((payload) => this.events.emit('event', { event: 'lab', payload }), options.env)
+  }
+
+  startLab(spec: LabSpecInput): Promise<LabStatus> {
+    return this.lab.start(spec)
+  }
+
+  stopLab(): Promise<LabStatus> {
+    return this.lab.stop()
+  }
+
+  async getLab(): Promise<LabStatus> {
+    return this.lab.get()
+  }
+
+  failoverLab(): Promise<LabStatus> {
+    return this.lab.failover()
   }
 
   async getSnapshot(): Promise<SupervisorSnapshot> {
@@ -92,8 +112,8 @@ export class LabService implements SentinelLabApi {
   }
 
   /** Stop every process; the app calls this before it quits. */
-  shutdown(): Promise<void> {
-    return this.supervisor.shutdown()
+  async shutdown(): Promise<void> {
+    await Promise.all([this.lab.shutdown(), this.supervisor.shutdown()])
   }
 
   private recent(): string[] {

@@ -2,6 +2,8 @@
 // WebSocket bridge both carry it; the renderer calls it without knowing which.
 import type {
   ActionOutcome,
+  LabSpecInput,
+  LabStatus,
   ProcessInfo,
   SupervisorSnapshot,
   Target,
@@ -32,6 +34,17 @@ export interface SentinelLabApi {
   pickConfigPath(kind: 'file' | 'folder'): Promise<string | null>
   /** Where the app was started and what it can do, for the header and the open dialog. */
   getEnvironment(): Promise<AppEnvironment>
+  /**
+   * Build a fresh lab folder and run it (one lab at a time). Answers once the lab is
+   * HEALTHY (or failed); progress arrives meanwhile as 'lab' events. A bad field is an
+   * 'invalid-argument' error naming the field.
+   */
+  startLab(spec: LabSpecInput): Promise<LabStatus>
+  /** Stop the lab (or abort its bring-up); answers once its processes are gone. */
+  stopLab(): Promise<LabStatus>
+  getLab(): Promise<LabStatus>
+  /** Ask one sentinel for a manual failover (SENTINEL FAILOVER); errors said plainly. */
+  failoverLab(): Promise<LabStatus>
 }
 
 export interface AppEnvironment {
@@ -55,6 +68,10 @@ export const API_METHODS = [
   'signal',
   'pickConfigPath',
   'getEnvironment',
+  'startLab',
+  'stopLab',
+  'getLab',
+  'failoverLab',
 ] as const satisfies readonly (keyof SentinelLabApi)[]
 export type ApiMethod = (typeof API_METHODS)[number]
 
@@ -66,6 +83,8 @@ export interface ApiEvents {
   process: ProcessInfo
   /** The whole picture changed (a file was opened, an update applied, a dependency became ready). */
   snapshot: SupervisorSnapshot
+  /** The lab changed: progress, topology, a timeline entry (at most ~10 per second). */
+  lab: LabStatus
 }
 export type ApiEventName = keyof ApiEvents
 export interface ApiEventMessage<K extends ApiEventName = ApiEventName> {

@@ -105,3 +105,71 @@ export interface ActionOutcome {
   /** Why it did not apply ("not running", "already started", ...). */
   message: string | null
 }
+
+/** What the Lab view asks for. Every field may be left out (defaults apply). No password: it never crosses the API. */
+export interface LabSpecInput {
+  name?: string
+  replicas?: number
+  sentinels?: number
+  quorum?: number
+  downAfterMs?: number
+  timers?: 'fast' | 'realistic'
+}
+
+export type LabState = 'stopped' | 'starting' | 'healthy' | 'degraded' | 'stopping' | 'failed'
+
+/** One Redis data node of the lab, as the topology panel shows it. */
+export interface LabNodeStatus {
+  /** Program name: redis-master, redis-replica-1, ... (the role it started with). */
+  name: string
+  /** The role it has now (INFO, or +switch-master before INFO confirms it). */
+  role: 'master' | 'replica' | 'unknown'
+  port: number
+  /** 0 when not running. */
+  pid: number
+  /** A replica's master_link_status; null for a master or when unknown. */
+  linkStatus: 'up' | 'down' | null
+  offset: number | null
+  reachable: boolean
+}
+
+/** One sentinel of the lab and what it believes. */
+export interface LabSentinelStatus {
+  name: string
+  port: number
+  /** The master port it believes in (GET-MASTER-ADDR-BY-NAME), null when unknown. */
+  masterPort: number | null
+  /** SENTINEL MASTER flags (master, s_down, o_down, ...). */
+  flags: string[]
+  /** Reachable, and CKQUORUM answered OK. */
+  ok: boolean
+}
+
+/** One merged Sentinel event: the same event seen by several sentinels shows once. */
+export interface LabTimelineEntry {
+  /** Stable id, for keyed lists. */
+  id: number
+  /** ms since epoch of the first sighting. */
+  t: number
+  /** '+sdown', '+switch-master', ... */
+  type: string
+  /** The payload as a sentinel published it. */
+  text: string
+  /** Sentinel names (sentinel-1, ...) in the order they reported it. */
+  seenBy: string[]
+}
+
+/** The app's lab: one at a time for now. */
+export interface LabStatus {
+  state: LabState
+  /** The lab folder; null before any lab was started. */
+  dir: string | null
+  /** Bring-up progress: ms since the first spawn, and what happened. */
+  progress: { atMs: number; text: string }[]
+  healthyMs: number | null
+  error: string | null
+  nodes: LabNodeStatus[]
+  sentinels: LabSentinelStatus[]
+  /** Bounded, newest last. */
+  timeline: LabTimelineEntry[]
+}

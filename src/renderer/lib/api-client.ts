@@ -51,7 +51,7 @@ interface Transport {
 }
 
 /** Long-running methods: a stop waits up to stopwaitsecs, a start until the process settled (startsecs). */
-const SLOW: ReadonlySet<ApiMethod> = new Set(['start', 'stop', 'restart', 'openConfig', 'update', 'pickConfigPath'])
+const SLOW: ReadonlySet<ApiMethod> = new Set(['start', 'stop', 'restart', 'openConfig', 'update', 'pickConfigPath', 'startLab', 'stopLab', 'failoverLab'])
 const timeoutFor = (m: ApiMethod): number => (m === 'pickConfigPath' ? 10 * 60_000 : SLOW.has(m) ? 90_000 : 15_000)
 
 export function createApi(): ApiClient {

@@ -33,7 +33,7 @@ export class SupervisorStore {
   processes = $derived(this.snapshot?.processes ?? [])
   errors = $derived((this.snapshot?.issues ?? []).filter((i) => i.severity === 'error'))
 
-  private client: ApiClient
+  readonly client: ApiClient
   private clockOffset = 0
   private lastEventAt = 0
   private refreshTimer: ReturnType<typeof setTimeout> | undefined
