@@ -1,4 +1,5 @@
-// Reads ../shared/samples/sample-failover-events.txt: "  +1.566 s  26381  +sdown  <payload>"
+// Reads test/fixtures/samples/sample-failover-events.txt (a copy of the project's shared
+// samples, so a clone tests on its own): "  +1.566 s  26381  +sdown  <payload>"
 // (seconds after the kill, the sentinel's port, the channel, the payload); '#' lines are comments.
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -11,7 +12,7 @@ export interface SampleLine {
   line: string
 }
 
-export const SAMPLE_FILE = resolve(import.meta.dirname, '../../../shared/samples/sample-failover-events.txt')
+export const SAMPLE_FILE = resolve(import.meta.dirname, '../fixtures/samples/sample-failover-events.txt')
 
 export function readSampleEvents(file = SAMPLE_FILE): SampleLine[] {
   const out: SampleLine[] = []
