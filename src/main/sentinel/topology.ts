@@ -1,6 +1,7 @@
 // The live model's shapes, and the pure rules that derive the current master from what
 // the sentinels believe.
 import type { Address } from './event-parser'
+import { num } from './replies'
 
 export interface NodeState {
   /** "host:port" */
@@ -89,4 +90,35 @@ export function currentMaster(sentinels: SentinelState[], lastSwitch: Address | 
   }
   const best = [...votes.values()].sort((a, b) => b.epoch - a.epoch || b.count - a.count)[0]
   return best?.address ?? lastSwitch
+}
+
+/** Fold one INFO replication reply (or the error that replaced it) into a node's state. */
+export function applyInfo(s: NodeState, info: Record<string, string> | null, error: string | null, now: number): void {
+  if (!info) {
+    s.reachable = false
+    s.error = error
+    if (s.roleSource === 'info') s.roleSource = 'none'
+    return
+  }
+  s.reachable = true
+  s.error = null
+  s.updatedAt = now
+  s.roleSource = 'info'
+  if (info.role === 'master') {
+    s.role = 'master'
+    s.masterAddress = null
+    s.masterLinkStatus = null
+    s.offset = num(info.master_repl_offset)
+    s.lagBytes = null
+    s.lagSeconds = null
+  } else if (info.role === 'slave') {
+    s.role = 'replica'
+    const port = num(info.master_port)
+    s.masterAddress = info.master_host && port !== null ? { host: info.master_host, port } : null
+    s.masterLinkStatus = info.master_link_status === 'up' ? 'up' : 'down'
+    s.offset = num(info.slave_repl_offset)
+  } else {
+    s.role = 'unknown'
+  }
+  s.connectedReplicas = num(info.connected_slaves)
 }

@@ -12,9 +12,10 @@
 import { EventEmitter } from 'node:events'
 import Redis from 'ioredis'
 import { type Address, type SentinelEvent, parseSentinelEvent } from './event-parser'
+import { ended, ready } from './connection'
 import { infoReplicas, num, pairs, parseInfo, reason } from './replies'
 import { Timeline, type TimelineEntry, type TimelineOptions } from './timeline'
-import { type NodeState, type SentinelState, type Topology, addressId, currentMaster, sameAddress } from './topology'
+import { type NodeState, type SentinelState, type Topology, addressId, applyInfo, currentMaster, sameAddress } from './topology'
 
 export interface SentinelWatcherOptions {
   sentinels: { host: string; port: number }[]
@@ -351,76 +352,4 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
     this.lastEmitted = key
     this.emit('topology', next)
   }
-}
-
-function applyInfo(s: NodeState, info: Record<string, string> | null, error: string | null, now: number): void {
-  if (!info) {
-    s.reachable = false
-    s.error = error
-    if (s.roleSource === 'info') s.roleSource = 'none'
-    return
-  }
-  s.reachable = true
-  s.error = null
-  s.updatedAt = now
-  s.roleSource = 'info'
-  if (info.role === 'master') {
-    s.role = 'master'
-    s.masterAddress = null
-    s.masterLinkStatus = null
-    s.offset = num(info.master_repl_offset)
-    s.lagBytes = null
-    s.lagSeconds = null
-  } else if (info.role === 'slave') {
-    s.role = 'replica'
-    const port = num(info.master_port)
-    s.masterAddress = info.master_host && port !== null ? { host: info.master_host, port } : null
-    s.masterLinkStatus = info.master_link_status === 'up' ? 'up' : 'down'
-    s.offset = num(info.slave_repl_offset)
-  } else {
-    s.role = 'unknown'
-  }
-  s.connectedReplicas = num(info.connected_slaves)
-}
-
-/** Resolves when the client is ready, or after `ms` (whatever happened). */
-function ready(c: Redis, ms: number): Promise<void> {
-  if (c.status === 'ready') return Promise.resolve()
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(t)
-      c.off('ready', done)
-      resolve()
-    }
-    const t = setTimeout(done, ms)
-    c.once('ready', done)
-  })
-}
-
-/** Disconnect and resolve once the socket is gone. */
-function ended(c: Redis): Promise<void> {
-  if (c.status === 'end') return Promise.resolve()
-  // Between two attempts (status 'reconnecting') there is no socket: disconnect() only
-  // clears the retry timer, and no 'end' follows.
-  // A socket that already died (a refused attempt) never emits 'close' again: ioredis's
-  // disconnect timer then runs its full course; wait for it so that none is left behind.
-  const deadStream = c.stream?.destroyed === true
-  const linger = deadStream ? new Promise<void>((r) => setTimeout(r, disconnectTimeoutOf(c) + 5)) : Promise.resolve()
-  if (c.status === 'reconnecting') {
-    c.disconnect(false)
-    return linger
-  }
-  const end = new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, 1000)
-    c.once('end', () => {
-      clearTimeout(t)
-      resolve()
-    })
-    c.disconnect(false)
-  })
-  return Promise.all([end, linger]).then(() => {})
-}
-
-function disconnectTimeoutOf(c: Redis): number {
-  return Number(c.options.disconnectTimeout ?? 2000)
 }
