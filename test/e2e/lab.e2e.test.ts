@@ -2,26 +2,23 @@
 // redis-server / redis-sentinel: open the Lab tab, Start, see HEALTHY and the topology, a
 // manual failover moves the master on screen with +switch-master in the timeline, Stop,
 // and nothing of the lab is left running. Screenshots go to test-results/e2e/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core'
+import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LabService as LabServiceType } from '../../src/main/service'
 import type { WebBridge } from '../../src/main/server/web-bridge'
+import { type AppUnderTest, openAppUnderTest } from './app-under-test'
 
-const rendererDir = resolve('out/renderer')
 const shots = resolve('test-results/e2e')
-const CHROMIUM = '/usr/bin/chromium'
 const UI_TIMEOUT = 20_000
 
-let home: string
-let profile: string
 let service: LabServiceType
 let bridge: WebBridge
 let context: BrowserContext
 let page: Page
-const pageErrors: string[] = []
+let pageErrors: string[] = []
+let app: AppUnderTest | undefined
 /** Every pid the lab ever had, to prove none is left. */
 const labPids = new Set<number>()
 
@@ -43,30 +40,9 @@ const rememberPids = async (): Promise<void> => {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`${rendererDir}/index.html is missing: build the app first (\`npx electron-vite build\`)`)
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`)
-  home = mkdtempSync(join(tmpdir(), 'sentinel-lab-e2e-lab-home-'))
-  process.env['SENTINEL_LAB_HOME'] = home
-  profile = mkdtempSync(join(tmpdir(), 'sentinel-lab-e2e-lab-chromium-'))
   mkdirSync(shots, { recursive: true })
-
-  const { LabService } = await import('../../src/main/service')
-  const { startWebBridge } = await import('../../src/main/server/web-bridge')
-  service = new LabService({ transport: 'web', version: 'e2e' })
-  bridge = await startWebBridge({ service, rendererDir, port: 0 })
-
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 720 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-  page = context.pages()[0] ?? (await context.newPage())
-  page.setDefaultTimeout(UI_TIMEOUT)
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/WebSocket connection to .* failed/.test(m.text())) pageErrors.push(`console: ${m.text()}`)
-  })
+  app = await openAppUnderTest({ name: 'lab', viewport: { width: 1280, height: 720 }, timeoutMs: UI_TIMEOUT })
+  ;({ service, bridge, context, page, pageErrors } = app)
 })
 
 afterAll(async () => {
@@ -75,7 +51,7 @@ afterAll(async () => {
   await service?.shutdown()
   await bridge?.close()
   const left = [...labPids].filter(alive)
-  for (const dir of [home, profile]) if (dir) rmSync(dir, { recursive: true, force: true })
+  app?.removeDirs()
   expect(left).toEqual([])
 }, 30_000)
 

@@ -5,23 +5,20 @@
 // leaves no path in the header, the path field's text is replaced by typing, and a start
 // that fails says which process and why, and where its log is. Screenshots go to
 // test-results/e2e/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core'
+import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { LabService as LabServiceType } from '../../src/main/service'
 import type { WebBridge } from '../../src/main/server/web-bridge'
+import { type AppUnderTest, openAppUnderTest, rendererDir } from './app-under-test'
 
-const rendererDir = resolve('out/renderer')
 const shots = resolve('test-results/e2e')
-const CHROMIUM = '/usr/bin/chromium'
 const UI_TIMEOUT = 15_000
 
-let home: string
 let work: string
-let profile: string
 let service: LabServiceType
 let bridge: WebBridge
 let startWebBridge: typeof import('../../src/main/server/web-bridge').startWebBridge
@@ -29,7 +26,8 @@ let context: BrowserContext
 let page: Page
 let goodIni: string
 let badIni: string
-const pageErrors: string[] = []
+let pageErrors: string[] = []
+let app: AppUnderTest | undefined
 
 const row = (name: string): Locator => page.locator(`tr[data-name="${name}"]`)
 const stateOf = (name: string): Locator => row(name).locator('[data-testid="state"]')
@@ -45,15 +43,7 @@ const hidden = (l: Locator): Promise<void> => l.first().waitFor({ state: 'hidden
 const disabled = (l: Locator): Promise<boolean> => l.isDisabled()
 
 beforeAll(async () => {
-  if (!existsSync(join(rendererDir, 'index.html'))) {
-    throw new Error(`${rendererDir}/index.html is missing: build the app first (\`npx electron-vite build\`, or \`npm test\`)`)
-  }
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`)
-  // Before the service module loads: everything the service writes goes here.
-  home = mkdtempSync(join(tmpdir(), 'sentinel-lab-e2e-home-'))
-  process.env['SENTINEL_LAB_HOME'] = home
   work = mkdtempSync(join(tmpdir(), 'sentinel-lab-e2e-work-'))
-  profile = mkdtempSync(join(tmpdir(), 'sentinel-lab-e2e-chromium-'))
   mkdirSync(shots, { recursive: true })
 
   goodIni = join(work, 'lab.ini')
@@ -98,31 +88,16 @@ beforeAll(async () => {
   badIni = join(work, 'malformed.ini')
   writeFileSync(badIni, ['[program:ok]', 'command=sleep 1000', '', '[program:bad]', 'command=sleep 1000', 'startsecs=abc', ''].join('\n'))
 
-  const { LabService } = await import('../../src/main/service')
-  ;({ startWebBridge } = await import('../../src/main/server/web-bridge'))
-  service = new LabService({ transport: 'web', version: 'e2e' })
-  bridge = await startWebBridge({ service, rendererDir, port: 0 })
-
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 640 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-  page = context.pages()[0] ?? (await context.newPage())
-  page.setDefaultTimeout(UI_TIMEOUT)
-  // CSP violations and uncaught errors surface here; the last test asserts there were none.
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/WebSocket connection to .* failed/.test(m.text())) pageErrors.push(`console: ${m.text()}`)
-  })
+  app = await openAppUnderTest({ name: 'programs', viewport: { width: 1280, height: 640 }, timeoutMs: UI_TIMEOUT })
+  ;({ service, bridge, startWebBridge, context, page, pageErrors } = app)
 })
 
 afterAll(async () => {
   await context?.close()
   await service?.shutdown()
   await bridge?.close()
-  for (const dir of [home, work, profile]) if (dir) rmSync(dir, { recursive: true, force: true })
+  app?.removeDirs()
+  if (work) rmSync(work, { recursive: true, force: true })
 })
 
 describe('programs view in Chromium', () => {
