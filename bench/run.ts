@@ -1,4 +1,4 @@
-// npm run bench [-- NAME...] [--json] [--kills N] [--seconds S]
+// npm run bench [-- NAME...] [--json] [--kills N] [--seconds S] [--fast-runs N] [--realistic-runs N]
 // Runs the named benchmarks (all when none is named), each with the engine and real
 // supervisord side by side, and prints a table (or, with --json, one JSON document on
 // stdout; progress goes to stderr). Exits 0 whether goals are met or missed; 1 if a
@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
 import { bringupBench, defaults as bringupDefaults } from './bringup'
+import { defaults as failoverDefaults, failoverBench } from './failover'
 import { defaults as logDefaults, logThroughputBench } from './logthroughput'
 import { type BenchResult, formatTable, toJson } from './report'
 import { defaults as restartDefaults, restartBench } from './restart'
@@ -15,12 +16,16 @@ import { SUPERVISORD, stopAll } from './sides'
 interface Flags {
   kills: number
   seconds: number
+  /** failover: runs with fast / realistic Sentinel timers. */
+  fastRuns: number
+  realisticRuns: number
 }
 
 const BENCHMARKS: Record<string, (f: Flags, progress: (s: string) => void) => Promise<BenchResult>> = {
   restart: (f, p) => restartBench({ ...restartDefaults, kills: f.kills }, p),
   logthroughput: (f, p) => logThroughputBench({ ...logDefaults, seconds: f.seconds }, p),
   bringup: (_f, p) => bringupBench(bringupDefaults, p),
+  failover: (f, p) => failoverBench({ ...failoverDefaults, fastRuns: f.fastRuns, realisticRuns: f.realisticRuns }, p),
 }
 
 async function main(): Promise<number> {
@@ -33,6 +38,8 @@ async function main(): Promise<number> {
         json: { type: 'boolean' },
         kills: { type: 'string' },
         seconds: { type: 'string' },
+        'fast-runs': { type: 'string' },
+        'realistic-runs': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -42,7 +49,7 @@ async function main(): Promise<number> {
   }
   const { values, positionals } = parsed
   if (values.help) {
-    process.stdout.write(`Usage: npm run bench -- [${Object.keys(BENCHMARKS).join('|')}]... [--json] [--kills N] [--seconds S]\n`)
+    process.stdout.write(`Usage: npm run bench -- [${Object.keys(BENCHMARKS).join('|')}]... [--json] [--kills N] [--seconds S] [--fast-runs N] [--realistic-runs N]\n`)
     return 0
   }
   const unknown = positionals.filter((p) => !(p in BENCHMARKS))
@@ -53,9 +60,15 @@ async function main(): Promise<number> {
   const flags: Flags = {
     kills: values.kills !== undefined ? Number(values.kills) : restartDefaults.kills,
     seconds: values.seconds !== undefined ? Number(values.seconds) : logDefaults.seconds,
+    fastRuns: values['fast-runs'] !== undefined ? Number(values['fast-runs']) : failoverDefaults.fastRuns,
+    realisticRuns: values['realistic-runs'] !== undefined ? Number(values['realistic-runs']) : failoverDefaults.realisticRuns,
   }
   if (!Number.isInteger(flags.kills) || flags.kills < 1 || !(flags.seconds > 0)) {
     process.stderr.write('bench: --kills takes a positive integer, --seconds a positive number\n')
+    return 2
+  }
+  if (![flags.fastRuns, flags.realisticRuns].every((n) => Number.isInteger(n) && n >= 0) || flags.fastRuns + flags.realisticRuns === 0) {
+    process.stderr.write('bench: --fast-runs and --realistic-runs take whole numbers >= 0, not both 0\n')
     return 2
   }
   if (process.platform !== 'linux') {

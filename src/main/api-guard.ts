@@ -1,7 +1,7 @@
 // Every call that crosses a transport (Electron IPC, the WebSocket bridge) is checked here
 // before it reaches the service: the renderer is not trusted to send well-formed data.
 import { API_METHODS, type ApiErrorData, type ApiMethod, type SentinelLabApi } from '../shared/api'
-import type { Target } from '../shared/model'
+import { LAB_NODE_ACTIONS, type Target } from '../shared/model'
 
 export class ApiError extends Error {
   constructor(
@@ -44,6 +44,8 @@ const labSpec = (v: unknown, i: number): void => {
       }
     } else if (k === 'timers') {
       if (x !== 'fast' && x !== 'realistic') throw new ApiError(`timers: must be 'fast' or 'realistic'`, 'invalid-argument')
+    } else if (k === 'persistence') {
+      if (x !== 'none' && x !== 'rdb' && x !== 'aof') throw new ApiError(`persistence: must be 'none', 'rdb' or 'aof'`, 'invalid-argument')
     } else if (k === 'name') {
       if (typeof x !== 'string' || !/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/.test(x)) {
         throw new ApiError('name: 1 to 64 letters, digits, ".", "-" or "_", not starting with "."', 'invalid-argument')
@@ -51,6 +53,38 @@ const labSpec = (v: unknown, i: number): void => {
     } else throw new ApiError(`${k.slice(0, 32)}: unknown lab spec field`, 'invalid-argument')
   }
 }
+
+/** A lab id or a node name: a short name without path separators. */
+const labName = (v: unknown, i: number): void => {
+  if (typeof v !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9._:-]{0,127}$/.test(v)) throw invalid(i, 'a lab or node name')
+}
+const shortText = (v: unknown, field: string, max = 256): void => {
+  if (typeof v !== 'string' || v.length === 0 || v.length > max || /[\0\r\n]/.test(v)) {
+    throw new ApiError(`${field}: must be 1 to ${max} characters on one line`, 'invalid-argument')
+  }
+}
+const ADDRESS = /^[A-Za-z0-9.-]{1,253}:(\d{1,5})$|^\[[0-9A-Fa-f:.]{2,45}\]:(\d{1,5})$/
+const attachTarget = (v: unknown, i: number): void => {
+  const t = v as Record<string, unknown>
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) throw invalid(i, 'an attach target object')
+  if (t.kind === 'folder') return labName(t.id, i)
+  if (t.kind !== 'addresses') throw invalid(i, "{kind: 'addresses' | 'folder', ...}")
+  const list = t.sentinels
+  if (!Array.isArray(list) || list.length === 0 || list.length > 32) throw new ApiError('sentinels: give 1 to 32 host:port addresses', 'invalid-argument')
+  for (const a of list) {
+    const m = typeof a === 'string' ? ADDRESS.exec(a) : null
+    const port = m ? Number(m[1] ?? m[2]) : 0
+    if (!m || port < 1 || port > 65535) throw new ApiError(`sentinels: '${String(a).slice(0, 64)}' is not host:port`, 'invalid-argument')
+  }
+  if (typeof t.masterName !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(t.masterName)) {
+    throw new ApiError('masterName: letters, digits, ".", "-" or "_" (Sentinel\'s master name)', 'invalid-argument')
+  }
+  for (const k of ['password', 'sentinelPassword', 'name'] as const) if (t[k] !== undefined) shortText(t[k], k)
+  for (const k of Object.keys(t)) {
+    if (!['kind', 'sentinels', 'masterName', 'password', 'sentinelPassword', 'name'].includes(k)) throw new ApiError(`${k.slice(0, 32)}: unknown attach field`, 'invalid-argument')
+  }
+}
+const labId: Check = (a) => (expectCount(a, 1), labName(a[0], 0))
 
 const CHECKS: Record<ApiMethod, Check> = {
   getSnapshot: none,
@@ -65,10 +99,28 @@ const CHECKS: Record<ApiMethod, Check> = {
     target(a[0], 0)
     if (typeof a[1] !== 'string' || !/^(SIG)?[A-Z0-9]{1,10}$/i.test(a[1])) throw invalid(1, 'a signal name such as HUP')
   },
-  startLab: (a) => (expectCount(a, 1), labSpec(a[0], 0)),
-  stopLab: none,
-  getLab: none,
-  failoverLab: none,
+  listLabs: none,
+  getLab: labId,
+  createLab: (a) => (expectCount(a, 1), labSpec(a[0], 0)),
+  startLab: labId,
+  stopLab: labId,
+  destroyLab: labId,
+  attachLab: (a) => (expectCount(a, 1), attachTarget(a[0], 0)),
+  failoverLab: labId,
+  labNodeAction: (a) => {
+    expectCount(a, 4)
+    labName(a[0], 0)
+    labName(a[1], 1)
+    if (!(LAB_NODE_ACTIONS as readonly unknown[]).includes(a[2])) throw invalid(2, `one of ${LAB_NODE_ACTIONS.join(', ')}`)
+    if (typeof a[3] !== 'boolean') throw invalid(3, 'true or false (confirmed)')
+  },
+  addLabMember: (a) => {
+    expectCount(a, 2)
+    labName(a[0], 0)
+    if (a[1] !== 'replica' && a[1] !== 'sentinel') throw invalid(1, "'replica' or 'sentinel'")
+  },
+  removeLabMember: (a) => (expectCount(a, 2), labName(a[0], 0), labName(a[1], 1)),
+  exportLabCompose: labId,
   pickConfigPath: (a) => {
     expectCount(a, 1)
     if (a[0] !== 'file' && a[0] !== 'folder') throw invalid(0, "'file' or 'folder'")

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 import type { TransitionEvent } from '../shared/model'
 import { logDir, stateDir } from './paths'
 import { startWebBridge } from './server/web-bridge'
-import { LAB_HELP, down, status, up } from './lab/commands'
+import { LAB_HELP, down, failover, killCommand, status, up } from './lab/commands'
 import { LabService } from './service'
 import { ConfigError } from './supervisor/config-loader'
 import { Supervisor } from './supervisor/supervisor'
@@ -21,6 +21,8 @@ Commands:
   up                   run a Redis HA lab (master, replicas, sentinels) in the foreground
   status               show a lab's nodes and sentinels, and whether it is HEALTHY
   down                 stop a lab run by 'up' in another terminal
+  failover             a manual failover: the sentinels promote a replica
+  kill NODE            kill -9 (or pause, resume) one process of a lab
   help [COMMAND]       show help for a command
 
 Run 'sentinel-lab <command> --help' for a command's options.`,
@@ -48,6 +50,9 @@ Options:
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // A closed pipe (`sentinel-lab up | head -1`, a reader that went away) must not crash a
+  // command that owns processes: it would leave them running. What cannot be printed is dropped.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {})
   const [command, ...rest] = argv
   if (!command || command === '-h' || command === '--help') return help('main', 0)
   if (command === '--version' || command === '-v') return print(appVersion(), 0)
@@ -61,6 +66,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'up':
     case 'status':
     case 'down':
+    case 'failover':
+    case 'kill':
       return labCommand(command, rest)
     default:
       process.stderr.write(`sentinel-lab: unknown command '${command}'\n\n`)
@@ -132,19 +139,31 @@ async function supervise(args: string[]): Promise<number> {
   return 0
 }
 
-const LAB_OPTIONS: Record<'up' | 'status' | 'down', OptionSpec> = {
+type LabCommand = 'up' | 'status' | 'down' | 'failover' | 'kill'
+
+const LAB_OPTIONS: Record<LabCommand, OptionSpec> = {
   up: { replicas: { type: 'string' }, sentinels: { type: 'string' }, quorum: { type: 'string' }, name: { type: 'string' },
     dir: { type: 'string' }, fast: { type: 'boolean' }, json: { type: 'boolean' } },
   status: { dir: { type: 'string' }, json: { type: 'boolean' } },
   down: { dir: { type: 'string' }, timeout: { type: 'string' } },
+  failover: { dir: { type: 'string' }, json: { type: 'boolean' } },
+  kill: { dir: { type: 'string' }, signal: { type: 'string' } },
 }
 
-async function labCommand(command: 'up' | 'status' | 'down', args: string[]): Promise<number> {
+async function labCommand(command: LabCommand, args: string[]): Promise<number> {
   const parsed = parse(args, LAB_OPTIONS[command], command)
   if (!parsed) return 2
   if (parsed.values.help) return help(command, 0)
-  if (parsed.positionals.length > 0) return print(`sentinel-lab ${command}: unexpected argument '${parsed.positionals[0]}'\n\n${HELP[command]}`, 2)
-  return command === 'up' ? up(parsed.values) : command === 'status' ? status(parsed.values) : down(parsed.values)
+  // kill takes one NODE; the others take no argument.
+  const extra = parsed.positionals.slice(command === 'kill' ? 1 : 0)
+  if (extra.length > 0) return print(`sentinel-lab ${command}: unexpected argument '${extra[0]}'\n\n${HELP[command]}`, 2)
+  switch (command) {
+    case 'up': return up(parsed.values)
+    case 'status': return status(parsed.values)
+    case 'down': return down(parsed.values)
+    case 'failover': return failover(parsed.values)
+    case 'kill': return killCommand(parsed.values, parsed.positionals[0])
+  }
 }
 
 function describe(e: TransitionEvent): string {

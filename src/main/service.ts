@@ -4,8 +4,21 @@ import { EventEmitter } from 'node:events'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { ApiEventMessage, AppEnvironment, SentinelLabApi } from '../shared/api'
-import type { ActionOutcome, LabSpecInput, LabStatus, SupervisorSnapshot, Target, UpdateResult } from '../shared/model'
-import { AppLab } from './lab/app-lab'
+import type {
+  ActionOutcome,
+  AttachTarget,
+  ComposeExportResult,
+  LabListing,
+  LabNodeAction,
+  LabSpecInput,
+  LabStatus,
+  SupervisorSnapshot,
+  Target,
+  UpdateResult,
+} from '../shared/model'
+import { exportCompose } from './lab/compose'
+import { LabRegistry } from './lab/lab-registry'
+import { addReplica, addSentinel, removeMember } from './lab/membership'
 import { ConfigError } from './supervisor/config-loader'
 import { Supervisor } from './supervisor/supervisor'
 import { logDir, recentFile, stateDir } from './paths'
@@ -22,31 +35,73 @@ export class LabService implements SentinelLabApi {
   readonly supervisor: Supervisor
   /** Every API event, for the transports to forward. */
   readonly events = new EventEmitter<{ event: [ApiEventMessage] }>()
-  /** The app's one lab (its own supervisor, in its own folder under labsRoot()). */
-  readonly lab: AppLab
+  /** The labs: each runs under its own supervisor, in its own folder under labsRoot(). */
+  readonly labs: LabRegistry
 
   constructor(private readonly options: ServiceOptions) {
     this.supervisor = new Supervisor({ logDir: logDir(options.env), stateDir: stateDir(options.env) })
     this.supervisor.on('transition', (payload) => this.events.emit('event', { event: 'transition', payload }))
     this.supervisor.on('process', (payload) => this.events.emit('event', { event: 'process', payload }))
     this.supervisor.on('change', () => this.events.emit('event', { event: 'snapshot', payload: this.supervisor.snapshot() }))
-    this.lab = new AppLab((payload) => this.events.emit('event', { event: 'lab', payload }), options.env)
+    this.labs = new LabRegistry(
+      (payload) => this.events.emit('event', { event: 'lab', payload }),
+      (payload) => this.events.emit('event', { event: 'labs', payload }),
+      options.env,
+    )
   }
 
-  startLab(spec: LabSpecInput): Promise<LabStatus> {
-    return this.lab.start(spec)
+  async listLabs(): Promise<LabListing[]> {
+    return this.labs.list()
   }
 
-  stopLab(): Promise<LabStatus> {
-    return this.lab.stop()
+  async getLab(id: string): Promise<LabStatus> {
+    return this.labs.get(id)
   }
 
-  async getLab(): Promise<LabStatus> {
-    return this.lab.get()
+  createLab(spec: LabSpecInput): Promise<LabStatus> {
+    return this.labs.create(spec)
   }
 
-  failoverLab(): Promise<LabStatus> {
-    return this.lab.failover()
+  startLab(id: string): Promise<LabStatus> {
+    return this.labs.start(id)
+  }
+
+  stopLab(id: string): Promise<LabStatus> {
+    return this.labs.stop(id)
+  }
+
+  destroyLab(id: string): Promise<void> {
+    return this.labs.destroy(id)
+  }
+
+  attachLab(target: AttachTarget): Promise<LabStatus> {
+    return this.labs.attach(target)
+  }
+
+  failoverLab(id: string): Promise<LabStatus> {
+    return this.labs.require(id).failover()
+  }
+
+  labNodeAction(id: string, node: string, action: LabNodeAction, confirmed: boolean): Promise<LabStatus> {
+    return this.labs.requireOwned(id).nodeAction(node, action, confirmed)
+  }
+
+  async addLabMember(id: string, kind: 'replica' | 'sentinel'): Promise<LabStatus> {
+    const lab = this.labs.requireOwned(id)
+    const r = await (kind === 'replica' ? addReplica : addSentinel)(lab.runtime())
+    lab.note('add', `added ${r.name} on port ${r.port} in ${r.ms} ms: ${r.steps.join('; ')}`)
+    return lab.status()
+  }
+
+  async removeLabMember(id: string, name: string): Promise<LabStatus> {
+    const lab = this.labs.requireOwned(id)
+    const r = await removeMember(lab.runtime(), name)
+    lab.note('remove', `removed ${r.name} in ${r.ms} ms: ${r.steps.join('; ')}`)
+    return lab.status()
+  }
+
+  async exportLabCompose(id: string): Promise<ComposeExportResult> {
+    return exportCompose(this.labs.layout(id))
   }
 
   async getSnapshot(): Promise<SupervisorSnapshot> {
@@ -113,7 +168,7 @@ export class LabService implements SentinelLabApi {
 
   /** Stop every process; the app calls this before it quits. */
   async shutdown(): Promise<void> {
-    await Promise.all([this.lab.shutdown(), this.supervisor.shutdown()])
+    await Promise.all([this.labs.shutdown(), this.supervisor.shutdown()])
   }
 
   private recent(): string[] {

@@ -2,6 +2,10 @@
 // WebSocket bridge both carry it; the renderer calls it without knowing which.
 import type {
   ActionOutcome,
+  AttachTarget,
+  ComposeExportResult,
+  LabListing,
+  LabNodeAction,
   LabSpecInput,
   LabStatus,
   ProcessInfo,
@@ -34,17 +38,37 @@ export interface SentinelLabApi {
   pickConfigPath(kind: 'file' | 'folder'): Promise<string | null>
   /** Where the app was started and what it can do, for the header and the open dialog. */
   getEnvironment(): Promise<AppEnvironment>
+  /** Every lab: the app's lab folders (running or not) and the attached deployments. */
+  listLabs(): Promise<LabListing[]>
+  getLab(id: string): Promise<LabStatus>
   /**
-   * Build a fresh lab folder and run it (one lab at a time). Answers once the lab is
-   * HEALTHY (or failed); progress arrives meanwhile as 'lab' events. A bad field is an
-   * 'invalid-argument' error naming the field.
+   * Build a fresh lab folder and run it. Answers once the lab is HEALTHY (or failed);
+   * progress arrives meanwhile as 'lab' events. A bad field is an 'invalid-argument'
+   * error naming the field. Several labs may run side by side (each on its own ports).
    */
-  startLab(spec: LabSpecInput): Promise<LabStatus>
-  /** Stop the lab (or abort its bring-up); answers once its processes are gone. */
-  stopLab(): Promise<LabStatus>
-  getLab(): Promise<LabStatus>
+  createLab(spec: LabSpecInput): Promise<LabStatus>
+  /** Run an existing lab folder again (what a previous run left running is stopped first). */
+  startLab(id: string): Promise<LabStatus>
+  /** Stop a lab (or abort its bring-up); answers once its processes are gone. Attached labs are detached. */
+  stopLab(id: string): Promise<LabStatus>
+  /** Stop the lab and delete its folder (data, logs, configs). The UI asks first. */
+  destroyLab(id: string): Promise<void>
+  /** Watch a Sentinel deployment the app does not run: topology and timeline, monitor only. */
+  attachLab(target: AttachTarget): Promise<LabStatus>
   /** Ask one sentinel for a manual failover (SENTINEL FAILOVER); errors said plainly. */
-  failoverLab(): Promise<LabStatus>
+  failoverLab(id: string): Promise<LabStatus>
+  /**
+   * Act on one node or sentinel. An action that would lose data (restarting a master that
+   * has no persistence before a failover, ...) fails with code 'needs-confirmation' and
+   * says why, unless `confirmed` is true.
+   */
+  labNodeAction(id: string, node: string, action: LabNodeAction, confirmed: boolean): Promise<LabStatus>
+  /** Add a replica or a sentinel to a running lab; answers once the sentinels count it. */
+  addLabMember(id: string, kind: 'replica' | 'sentinel'): Promise<LabStatus>
+  /** Remove a replica or a sentinel (not the current master), with SENTINEL RESET on the others. */
+  removeLabMember(id: string, name: string): Promise<LabStatus>
+  /** Write a docker compose folder that runs the same topology. */
+  exportLabCompose(id: string): Promise<ComposeExportResult>
 }
 
 export interface AppEnvironment {
@@ -68,10 +92,18 @@ export const API_METHODS = [
   'signal',
   'pickConfigPath',
   'getEnvironment',
+  'listLabs',
+  'getLab',
+  'createLab',
   'startLab',
   'stopLab',
-  'getLab',
+  'destroyLab',
+  'attachLab',
   'failoverLab',
+  'labNodeAction',
+  'addLabMember',
+  'removeLabMember',
+  'exportLabCompose',
 ] as const satisfies readonly (keyof SentinelLabApi)[]
 export type ApiMethod = (typeof API_METHODS)[number]
 
@@ -83,8 +115,10 @@ export interface ApiEvents {
   process: ProcessInfo
   /** The whole picture changed (a file was opened, an update applied, a dependency became ready). */
   snapshot: SupervisorSnapshot
-  /** The lab changed: progress, topology, a timeline entry (at most ~10 per second). */
+  /** A lab changed: progress, topology, a timeline entry (at most ~10 per second per lab). */
   lab: LabStatus
+  /** The list of labs changed (created, destroyed, attached, started or stopped). */
+  labs: LabListing[]
 }
 export type ApiEventName = keyof ApiEvents
 export interface ApiEventMessage<K extends ApiEventName = ApiEventName> {
@@ -95,7 +129,8 @@ export interface ApiEventMessage<K extends ApiEventName = ApiEventName> {
 /** Errors cross the transports as plain data. */
 export interface ApiErrorData {
   message: string
-  code: 'invalid-argument' | 'not-found' | 'failed'
+  /** 'needs-confirmation': the call would lose data; the message says what, and the caller may ask the user and call again confirmed. */
+  code: 'invalid-argument' | 'not-found' | 'failed' | 'needs-confirmation'
 }
 
 /** Channel names of the Electron transport. */

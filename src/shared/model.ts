@@ -114,56 +114,94 @@ export interface LabSpecInput {
   quorum?: number
   downAfterMs?: number
   timers?: 'fast' | 'realistic'
+  persistence?: 'none' | 'rdb' | 'aof'
 }
 
 export type LabState = 'stopped' | 'starting' | 'healthy' | 'degraded' | 'stopping' | 'failed'
 
+/** What can be done to one node or sentinel of a lab the app runs. */
+export const LAB_NODE_ACTIONS = ['kill', 'pause', 'resume', 'stop', 'start', 'restart'] as const
+export type LabNodeAction = (typeof LAB_NODE_ACTIONS)[number]
+
 /** One Redis data node of the lab, as the topology panel shows it. */
 export interface LabNodeStatus {
-  /** Program name: redis-master, redis-replica-1, ... (the role it started with). */
+  /** Program name: redis-master, redis-replica-1, ... (the role it started with); host:port when attached. */
   name: string
   /** The role it has now (INFO, or +switch-master before INFO confirms it). */
   role: 'master' | 'replica' | 'unknown'
   port: number
-  /** 0 when not running. */
+  /** 0 when not running, or not known (attached labs). */
   pid: number
   /** A replica's master_link_status; null for a master or when unknown. */
   linkStatus: 'up' | 'down' | null
   offset: number | null
+  /** Bytes behind the master's offset (replicas), null when unknown. */
+  lagBytes: number | null
   reachable: boolean
+  /** Stopped with SIGSTOP (a hung node) and not resumed yet. */
+  paused: boolean
+  /** Down and held down by the lab's restart policy until the sentinels fail over. */
+  held: boolean
+  /** The supervisor's state of its process (RUNNING, EXITED, ...); null when not supervised here. */
+  processState: ProcessState | null
 }
 
 /** One sentinel of the lab and what it believes. */
 export interface LabSentinelStatus {
   name: string
   port: number
+  pid: number
   /** The master port it believes in (GET-MASTER-ADDR-BY-NAME), null when unknown. */
   masterPort: number | null
   /** SENTINEL MASTER flags (master, s_down, o_down, ...). */
   flags: string[]
   /** Reachable, and CKQUORUM answered OK. */
   ok: boolean
+  reachable: boolean
+  paused: boolean
+  processState: ProcessState | null
 }
 
-/** One merged Sentinel event: the same event seen by several sentinels shows once. */
+/** One merged event: the same Sentinel event seen by several sentinels shows once. */
 export interface LabTimelineEntry {
   /** Stable id, for keyed lists. */
   id: number
   /** ms since epoch of the first sighting. */
   t: number
-  /** '+sdown', '+switch-master', ... */
+  /** '+sdown', '+switch-master', ... ; for the lab's own entries: 'kill', 'hold', 'restart', ... */
   type: string
-  /** The payload as a sentinel published it. */
+  /** The payload as a sentinel published it, or what the lab did, in words. */
   text: string
-  /** Sentinel names (sentinel-1, ...) in the order they reported it. */
+  /** Sentinel names (sentinel-1, ...) in the order they reported it; empty for the lab's own entries. */
   seenBy: string[]
+  /** 'sentinel': published by the sentinels; 'lab': an action or the restart policy of this app. */
+  source: 'sentinel' | 'lab'
 }
 
-/** The app's lab: one at a time for now. */
+/** The settings a lab was created with (owned labs). */
+export interface LabSettings {
+  replicas: number
+  sentinels: number
+  quorum: number
+  downAfterMs: number
+  timers: 'fast' | 'realistic'
+  persistence: 'none' | 'rdb' | 'aof'
+}
+
+/** One lab: run by the app ('owned') or only watched ('attached'). */
 export interface LabStatus {
+  /** Stable id: the lab folder's name for owned labs. */
+  id: string
+  kind: 'owned' | 'attached'
+  name: string
+  /** The name Sentinel monitors the master under. */
+  masterName: string
   state: LabState
-  /** The lab folder; null before any lab was started. */
+  /** The lab folder; null for attached labs that have none. */
   dir: string | null
+  /** Attached labs: what is watched ("sentinel-lab up, pid 4242", or the sentinel addresses). */
+  origin: string | null
+  settings: LabSettings | null
   /** Bring-up progress: ms since the first spawn, and what happened. */
   progress: { atMs: number; text: string }[]
   healthyMs: number | null
@@ -172,4 +210,38 @@ export interface LabStatus {
   sentinels: LabSentinelStatus[]
   /** Bounded, newest last. */
   timeline: LabTimelineEntry[]
+}
+
+/** One line of the labs list. */
+export interface LabListing {
+  id: string
+  kind: 'owned' | 'attached'
+  name: string
+  dir: string | null
+  state: LabState
+  /** An owned lab folder that another process runs now (`sentinel-lab up`): it can be attached, not started. */
+  runningElsewhere: { pid: number } | null
+  /** ms since epoch the lab folder was created (owned labs). */
+  createdAt: number | null
+}
+
+/** Watch an existing Sentinel deployment (monitor only), or a lab folder run elsewhere. */
+export type AttachTarget =
+  | {
+      kind: 'addresses'
+      /** host:port of each sentinel (at least one; the others are discovered). */
+      sentinels: string[]
+      masterName: string
+      /** The nodes' password (requirepass), if any. Kept in the main process only. */
+      password?: string
+      /** The sentinels' own password (sentinel requirepass), if any. */
+      sentinelPassword?: string
+      name?: string
+    }
+  | { kind: 'folder'; id: string }
+
+/** What a lab's docker compose export wrote. */
+export interface ComposeExportResult {
+  dir: string
+  files: string[]
 }

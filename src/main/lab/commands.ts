@@ -1,12 +1,15 @@
 // The lab commands of the CLI: `up` (run a lab in the foreground), `status` (what every node
-// and sentinel says, and whether the lab is HEALTHY) and `down` (stop a lab run by `up` in
-// another terminal). The password is never printed.
+// and sentinel says, and whether the lab is HEALTHY), `down` (stop a lab run by `up` in
+// another terminal), `failover` (a manual failover) and `kill` (crash, pause or resume one
+// process of the lab). The password is never printed.
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import Redis from 'ioredis'
 import { labsRoot, readLab } from './blueprint'
+import { FailoverError, requestFailover } from './failover'
 import { checkHealth } from './health'
 import type { Lab } from './layout'
+import { NODE_SIGNALS, UnknownNodeError, killNode, parseNodeSignal } from './node-control'
 import { clearOwner, liveOwner, readOwner, sameProcess, writeOwner } from './owner'
 import { type LabHandle, runLab } from './runner'
 import { DEFAULTS, type LabSpecInput, SpecError } from './spec'
@@ -52,6 +55,40 @@ Options:
   --dir D      the lab folder (default: ${join(labsRoot(), DEFAULTS.name)})
   --timeout S  give up after S seconds (default 30)
   -h, --help   show this help`,
+  failover: `Usage: sentinel-lab failover [--dir D] [--json]
+
+Asks the lab's sentinels for a manual failover (SENTINEL FAILOVER, through the first
+sentinel that answers) and waits until every sentinel reports the new master; prints
+  failover: 127.0.0.1:A -> 127.0.0.1:B in N ms
+The old master stays up and becomes a replica of the new one. Works while 'sentinel-lab up'
+runs the lab in another terminal. Exit status: 0 done; 1 refused (a failover is already in
+progress, no replica can be promoted, no sentinel answers) or not done within 20 s;
+2 no lab there.
+
+Options:
+  --dir D      the lab folder (default: ${join(labsRoot(), DEFAULTS.name)})
+  --json       print one JSON object: {"from":A,"to":B,"ms":N}
+  -h, --help   show this help`,
+  kill: `Usage: sentinel-lab kill NODE [--dir D] [--signal KILL|STOP|CONT]
+
+Rehearses a failure: sends a signal to one process of a running lab (its pid is asked of
+the process itself and checked against its command line). NODE is a program name
+(redis-master, redis-replica-1, sentinel-1, ...) or 'master': whichever node the sentinels
+report as the master now.
+
+  KILL (default)  kill -9, a crash. 'sentinel-lab up' restarts a replica or a sentinel at
+                  once; a master is held down until the sentinels have failed over, then
+                  restarted, so that it rejoins as a replica instead of an empty master.
+  STOP            pause it: alive but silent. The sentinels fail over a paused master.
+  CONT            resume a paused process; a resumed old master is turned into a replica.
+
+Exit status: 0 done; 1 not running, or the signal did not take effect; 2 unknown NODE,
+bad --signal, or no lab there.
+
+Options:
+  --dir D        the lab folder (default: ${join(labsRoot(), DEFAULTS.name)})
+  --signal SIG   KILL, STOP or CONT (default KILL)
+  -h, --help     show this help`,
 }
 
 type Values = Record<string, string | boolean | undefined>
@@ -116,6 +153,8 @@ export async function up(values: Values): Promise<number> {
         dir,
         signal: abort.signal,
         onProgress: (p) => err(`[${String(p.ms).padStart(5)} ms] ${p.message}`),
+        // The restart policy at work (a node held down until failover, restarted): one line each.
+        onPolicy: (e) => err(`[${new Date(e.t).toISOString().slice(11, 23)}] ${e.text}`),
         onLab: (lab, reused) => {
           if (reused && (spec.replicas !== undefined || spec.sentinels !== undefined || spec.quorum !== undefined || spec.timers)) {
             err(`note: ${lab.dir} already holds a lab; running it as it is (options for a new lab are ignored)`)
@@ -289,5 +328,42 @@ function kill(pid: number, sig: NodeJS.Signals): void {
     process.kill(pid, sig)
   } catch {
     // already gone
+  }
+}
+
+export async function failover(values: Values): Promise<number> {
+  const lab = openLab('failover', labDir(values))
+  if (!lab) return 2
+  try {
+    const r = await requestFailover(lab)
+    if (values.json) out(JSON.stringify(r))
+    else out(`failover: 127.0.0.1:${r.from} -> 127.0.0.1:${r.to} in ${r.ms} ms`)
+    return 0
+  } catch (e) {
+    err(`sentinel-lab failover: ${e instanceof FailoverError ? e.message : reason(e)}`)
+    return 1
+  }
+}
+
+export async function killCommand(values: Values, node: string | undefined): Promise<number> {
+  if (!node) return (err(`sentinel-lab kill: which node? e.g. 'sentinel-lab kill master'\n\n${LAB_HELP.kill}`), 2)
+  const raw = typeof values.signal === 'string' ? values.signal : 'KILL'
+  const signal = parseNodeSignal(raw)
+  if (!signal) return (err(`sentinel-lab kill: --signal takes ${NODE_SIGNALS.join(', ')}, not '${raw}'`), 2)
+  const lab = openLab('kill', labDir(values))
+  if (!lab) return 2
+  try {
+    const r = await killNode(lab, node, signal)
+    out(r.text)
+    if (r.effective && signal === 'KILL' && r.wasMaster && liveOwner(lab.dir)) {
+      err(`'sentinel-lab up' holds it down until the sentinels fail over, then restarts it as a replica`)
+    } else if (r.effective && signal === 'STOP') {
+      err(`'sentinel-lab kill ${r.name} --signal CONT' resumes it`)
+    }
+    return r.effective ? 0 : 1
+  } catch (e) {
+    if (e instanceof UnknownNodeError) return (err(`sentinel-lab kill: ${e.message}`), 2)
+    err(`sentinel-lab kill: ${reason(e)}`)
+    return 1
   }
 }

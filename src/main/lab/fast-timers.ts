@@ -67,14 +67,16 @@ export interface SpawnSource {
 }
 
 /**
- * Apply fast timers to each sentinel of `lab` every time it is spawned. Returns a function
+ * Apply fast timers to each sentinel of the lab every time it is spawned. Returns a function
  * that stops watching. Errors go to onError (the lab keeps running with default timers).
+ * Pass a getter when the lab can grow while it runs: it is read at every spawn, so a
+ * sentinel added later gets fast timers too.
  */
-export function keepFastTimers(source: SpawnSource, lab: Lab, hooks: { onApplied?: (name: string) => void; onError?: (name: string, e: Error) => void } = {}): () => void {
-  const byName = new Map(lab.sentinels.map((s) => [s.name, s]))
+export function keepFastTimers(source: SpawnSource, lab: Lab | (() => Lab), hooks: { onApplied?: (name: string) => void; onError?: (name: string, e: Error) => void } = {}): () => void {
+  const getLab = typeof lab === 'function' ? lab : () => lab
   const seen = new Map<string, number>()
   const listener = (info: ProcessInfo): void => {
-    const s = byName.get(info.program)
+    const s = getLab().sentinels.find((x) => x.name === info.program)
     if (!s || info.pid <= 0 || seen.get(s.name) === info.pid) return
     seen.set(s.name, info.pid)
     const pid = info.pid

@@ -77,11 +77,11 @@ function program(name: string, lines: string[]): string {
   return [`[program:${name}]`, ...lines, ''].join('\n')
 }
 
-function common(log: string, dir: string): string[] {
+function common(log: string, dir: string, autorestart: boolean): string[] {
   return [
     `directory=${iq(dir)}`,
     'autostart=true',
-    'autorestart=true',
+    ...(autorestart ? ['autorestart=true'] : ['; not restarted by the supervisor itself: see the top of this file', 'autorestart=false']),
     'startsecs=1',
     'startretries=3',
     'stopsignal=TERM',
@@ -102,17 +102,22 @@ export function renderLabIni(lab: Lab): string {
   return [
     `; Sentinel Lab "${lab.spec.name}": ${lab.replicas.length} replica(s), ${lab.sentinels.length} sentinel(s), master name ${lab.masterName}.`,
     '; Runs under Sentinel Lab and, through supervisord.conf, under supervisord (which ignores depends_on / ready_port).',
+    '; Redis nodes have autorestart=false: Sentinel Lab restarts a node that dies by its own policy. A master',
+    '; is held down until the sentinels have failed over, then comes back as a replica: restarted at once,',
+    '; it would come back (empty, without persistence) before any failover and its replicas would resync to',
+    '; nothing. Under plain supervisord a crashed node stays down for `supervisorctl start`, which is safer',
+    '; than restarting it at once. Sentinels keep autorestart=true.',
     '',
     program(lab.master.name, [
       `command=${iq(`${shq(redisServer)} ${shq(lab.master.conf)}`)}`,
       `priority=${PRIORITY.master}`,
-      ...common(lab.master.log, lab.master.dir),
+      ...common(lab.master.log, lab.master.dir, false),
       `ready_port=${lab.master.port}`,
     ]),
     ...lab.replicas.map((r) => program(r.name, [
       `command=${iq(`${shq(redisServer)} ${shq(r.conf)}`)}`,
       `priority=${PRIORITY.replica}`,
-      ...common(r.log, r.dir),
+      ...common(r.log, r.dir, false),
       `depends_on=${lab.master.name}`,
       `ready_port=${r.port}`,
     ])),
@@ -120,7 +125,7 @@ export function renderLabIni(lab: Lab): string {
     ...lab.sentinels.map((s) => program(s.name, [
       `command=${iq(`${shq(redisSentinel)} ${shq(s.conf)}`)}`,
       `priority=${PRIORITY.sentinel}`,
-      ...common(s.log, s.dir),
+      ...common(s.log, s.dir, true),
       `depends_on=${nodeNames}`,
       `ready_port=${s.port}`,
     ])),

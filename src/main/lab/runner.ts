@@ -1,6 +1,7 @@
 // Run a lab: build it (or reuse an existing lab folder), start a Supervisor on its lab.ini
 // (logs and run state inside the lab folder), keep fast timers on every sentinel start when
-// the spec asks for them, and wait for HEALTHY, reporting progress as it happens: files
+// the spec asks for them, keep the Redis nodes up by the hold-until-failover restart policy
+// (restart-policy.ts), and wait for HEALTHY, reporting progress as it happens: files
 // written, master up, replicas linked, sentinels agree, HEALTHY in N ms.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -9,6 +10,7 @@ import { buildLab, readLab } from './blueprint'
 import { keepFastTimers } from './fast-timers'
 import { type HealthReport, waitHealthy } from './health'
 import type { Lab } from './layout'
+import { type PolicyEvent, keepRedisNodesUp } from './restart-policy'
 import type { LabSpecInput } from './spec'
 import { Supervisor } from '../supervisor/supervisor'
 
@@ -34,9 +36,15 @@ export interface RunOptions {
   onLab?: (lab: Lab, reused: boolean) => void
   /** Called with the supervisor before it loads the lab (to watch its events from the first spawn). */
   onSupervisor?: (supervisor: Supervisor) => void
+  /** What the restart policy does (a node held down, released, restarted), as it happens. */
+  onPolicy?: (e: PolicyEvent) => void
 }
 
 export interface LabHandle {
+  /**
+   * The lab as it is now. Code that grows the lab (adds replicas or sentinels) assigns a new
+   * Lab here: the restart policy and the fast timers read it at every event.
+   */
   lab: Lab
   /** Whether the folder held a lab already. */
   reused: boolean
@@ -68,6 +76,9 @@ export async function runLab(specInput: LabSpecInput = {}, options: RunOptions =
   options.onLab?.(lab, reused)
 
   const supervisor = new Supervisor({ logDir: lab.logsDir, stateDir: join(lab.dir, 'state') })
+  // The handle exists only once HEALTHY; until then the lab is the one just built or read.
+  let handle: LabHandle | null = null
+  const getLab = (): Lab => handle?.lab ?? lab
   const fast = lab.spec.timers === 'fast'
   const pending = new Set(fast ? lab.sentinels.map((s) => s.name) : [])
   let timersDone: () => void = () => {}
@@ -78,7 +89,7 @@ export async function runLab(specInput: LabSpecInput = {}, options: RunOptions =
   }
   const timerErrors: string[] = []
   const stopWatching = fast
-    ? keepFastTimers(supervisor, lab, {
+    ? keepFastTimers(supervisor, getLab, {
         onApplied: (n) => settle(n),
         onError: (n, e) => {
           timerErrors.push(`${n}: ${e.message}`)
@@ -86,11 +97,14 @@ export async function runLab(specInput: LabSpecInput = {}, options: RunOptions =
         },
       })
     : () => {}
+  const stopPolicy = keepRedisNodesUp(supervisor, getLab, { onEvent: options.onPolicy })
 
   let stopping: Promise<void> | null = null
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       stopWatching()
+      // Before the shutdown: a node held down must not be started under a stopping lab.
+      await stopPolicy()
       await supervisor.shutdown()
     })()
     return stopping
@@ -139,5 +153,6 @@ export async function runLab(specInput: LabSpecInput = {}, options: RunOptions =
       else progress({ step: 'timers', ms, message: `fast timers applied on ${lab.sentinels.length} sentinel(s)` })
     })
   }
-  return { lab, reused, supervisor, healthyMs, startedAt: t0, report, timersApplied, stop }
+  handle = { lab, reused, supervisor, healthyMs, startedAt: t0, report, timersApplied, stop }
+  return handle
 }

@@ -57,6 +57,15 @@ interface SentinelLink {
   sub: Redis
 }
 
+interface SentinelView {
+  link: SentinelLink
+  state: Partial<SentinelState>
+  /** Data nodes it knows (the master and its replicas). */
+  discovered: Address[]
+  /** Other sentinels it knows (SENTINEL SENTINELS). */
+  sentinels: Address[]
+}
+
 interface NodeLink {
   state: NodeState
   cmd: Redis
@@ -260,6 +269,13 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
     const sentinelViews = await Promise.all(this.sentinels.map((l) => this.querySentinel(l)))
     if (this.closed) return
     for (const v of sentinelViews) for (const a of v.discovered) this.node(a)
+    // Attach mode may be given one sentinel: the others are found through it, like ioredis does.
+    const known = new Set(this.sentinels.map((l) => l.state.id))
+    for (const a of sentinelViews.flatMap((v) => v.sentinels)) {
+      if (known.has(addressId(a))) continue
+      known.add(addressId(a))
+      this.addSentinel(a.host, a.port)
+    }
     const links = [...this.nodes.values()]
     const infos = await Promise.all(links.map(async (l) => {
       try {
@@ -289,13 +305,14 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
     this.publish('refresh')
   }
 
-  private async querySentinel(l: SentinelLink): Promise<{ link: SentinelLink; state: Partial<SentinelState>; discovered: Address[] }> {
+  private async querySentinel(l: SentinelLink): Promise<SentinelView> {
     const name = this.options.masterName
     try {
-      const [addr, master, replicas, ckquorum] = await Promise.all([
+      const [addr, master, replicas, peers, ckquorum] = await Promise.all([
         l.cmd.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name),
         l.cmd.call('SENTINEL', 'MASTER', name).then(pairs),
         l.cmd.call('SENTINEL', 'REPLICAS', name).then((r) => (Array.isArray(r) ? r.map(pairs) : [])),
+        l.cmd.call('SENTINEL', 'SENTINELS', name).then((r) => (Array.isArray(r) ? r.map(pairs) : [])),
         l.cmd.call('SENTINEL', 'CKQUORUM', name).then(
           (r) => ({ ok: String(r).startsWith('OK'), message: String(r) }),
           (e: Error) => {
@@ -308,9 +325,12 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
       const discovered: Address[] = []
       if (masterAddress) discovered.push(masterAddress)
       for (const r of replicas) if (r.ip && r.port) discovered.push({ host: r.ip, port: Number(r.port) })
+      // Sentinels that Sentinel itself no longer reaches are not worth a connection.
+      const sentinels = peers.filter((p) => p.ip && p.port && !/s_down|disconnected/.test(p.flags ?? '')).map((p) => ({ host: p.ip, port: Number(p.port) }))
       return {
         link: l,
         discovered,
+        sentinels,
         state: {
           reachable: true, error: null, masterAddress, runId: l.state.runId,
           flags: (master.flags ?? '').split(',').filter(Boolean),
@@ -322,7 +342,7 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
         },
       }
     } catch (e) {
-      return { link: l, discovered: [], state: { reachable: false, error: reason(e) } }
+      return { link: l, discovered: [], sentinels: [], state: { reachable: false, error: reason(e) } }
     }
   }
 

@@ -105,11 +105,19 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
   }
 
-  start(target: Target): ActionOutcome[] {
+  /**
+   * Start like `supervisorctl start`. depends_on holds a start back until the dependencies
+   * are ready, unless `ignoreDependencies` (a restart after the first bring-up, like the
+   * engine's own autorestart, which never waits for them either).
+   */
+  start(target: Target, options: { ignoreDependencies?: boolean } = {}): ActionOutcome[] {
     return this.resolve(target).map((p) => {
       if (p.state === 'STARTING' || p.state === 'RUNNING' || p.state === 'BACKOFF') return outcome(p, 'already started')
       if (p.state === 'STOPPING') return outcome(p, 'still stopping')
-      this.requestStart(p)
+      if (options.ignoreDependencies) {
+        if (this.waiting.delete(p)) this.emit('change')
+        p.start()
+      } else this.requestStart(p)
       return outcome(p, null)
     })
   }
@@ -165,11 +173,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     })
   }
 
-  async restart(target: Target): Promise<ActionOutcome[]> {
+  async restart(target: Target, options: { ignoreDependencies?: boolean } = {}): Promise<ActionOutcome[]> {
     const procs = this.resolve(target)
     this.stop(target)
     await Promise.all(procs.map((p) => p.whenGone()))
-    return this.start(target)
+    return this.start(target, options)
   }
 
   signal(target: Target, sig: string): ActionOutcome[] {

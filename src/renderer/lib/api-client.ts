@@ -50,8 +50,29 @@ interface Transport {
   close(): void
 }
 
-/** Long-running methods: a stop waits up to stopwaitsecs, a start until the process settled (startsecs). */
-const SLOW: ReadonlySet<ApiMethod> = new Set(['start', 'stop', 'restart', 'openConfig', 'update', 'pickConfigPath', 'startLab', 'stopLab', 'failoverLab'])
+/**
+ * Long-running methods: a stop waits up to stopwaitsecs, a start until the process settled
+ * (startsecs); a lab answers once HEALTHY, once its processes are gone, once the sentinels
+ * failed over or counted a new member, once a restarted node settled.
+ */
+const SLOW: ReadonlySet<ApiMethod> = new Set([
+  'start',
+  'stop',
+  'restart',
+  'openConfig',
+  'update',
+  'pickConfigPath',
+  'createLab',
+  'startLab',
+  'stopLab',
+  'destroyLab',
+  'attachLab',
+  'failoverLab',
+  'labNodeAction',
+  'addLabMember',
+  'removeLabMember',
+  'exportLabCompose',
+])
 const timeoutFor = (m: ApiMethod): number => (m === 'pickConfigPath' ? 10 * 60_000 : SLOW.has(m) ? 90_000 : 15_000)
 
 export function createApi(): ApiClient {

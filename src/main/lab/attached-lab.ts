@@ -1,0 +1,141 @@
+// A Sentinel deployment the app watches but does not run (attach mode): a lab folder run by
+// `sentinel-lab up` in a terminal, or any sentinels given by address. Topology and timeline
+// only; its one action is a manual failover through the sentinels. No process is owned.
+import type { AttachTarget, LabListing, LabState, LabStatus } from '../../shared/model'
+import { ApiError } from '../api-guard'
+import { reason } from '../sentinel/replies'
+import { SentinelWatcher } from '../sentinel/watcher'
+import { requestFailover } from './failover'
+import { type Member, mergedTimeline, nodeStatuses, runningState, sentinelStatuses } from './lab-status'
+import type { Lab } from './layout'
+import { Throttle } from './throttle'
+
+export interface AttachSource {
+  id: string
+  name: string
+  /** In words: "sentinel-lab up, pid 4242" or the addresses. */
+  origin: string
+  sentinels: { host: string; port: number }[]
+  masterName: string
+  password?: string
+  sentinelPassword?: string
+  /** A lab folder run elsewhere: names and roles come from it. */
+  lab?: Lab
+}
+
+export function addressSource(id: string, t: Extract<AttachTarget, { kind: 'addresses' }>): AttachSource {
+  const sentinels = t.sentinels.map((a) => {
+    const i = a.lastIndexOf(':')
+    return { host: a.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(a.slice(i + 1)) }
+  })
+  return { id, name: t.name ?? `${t.masterName}@${t.sentinels[0]}`, origin: `sentinels ${t.sentinels.join(', ')}`, sentinels, masterName: t.masterName, password: t.password, sentinelPassword: t.sentinelPassword }
+}
+
+export class AttachedLab {
+  private state: LabState = 'starting'
+  private error: string | null = null
+  private readonly watcher: SentinelWatcher
+  private readonly throttle: Throttle
+
+  constructor(
+    private readonly source: AttachSource,
+    emit: (status: LabStatus) => void,
+  ) {
+    this.throttle = new Throttle(() => emit(this.status()))
+    this.watcher = new SentinelWatcher({
+      sentinels: source.sentinels,
+      masterName: source.masterName,
+      password: source.password,
+      sentinelPassword: source.sentinelPassword,
+      pollIntervalMs: 500,
+    })
+    this.watcher.on('topology', () => this.throttle.schedule())
+    this.watcher.on('timeline', () => this.throttle.schedule())
+  }
+
+  get id(): string {
+    return this.source.id
+  }
+
+  /** The lab folder, when what is watched is a lab run elsewhere. */
+  get folderLab(): Lab | null {
+    return this.source.lab ?? null
+  }
+
+  /** Connect; fails (and closes) when no sentinel answers for the master name. */
+  async attach(): Promise<LabStatus> {
+    await this.watcher.start()
+    const topo = this.watcher.topology()
+    if (!topo.sentinels.some((s) => s.reachable)) {
+      const why = topo.sentinels.map((s) => `${s.id}: ${s.error ?? 'unreachable'}`).join('; ')
+      await this.watcher.close()
+      throw new ApiError(`no sentinel answered (${why})`, 'failed')
+    }
+    if (!topo.master) {
+      const why = topo.sentinels.map((s) => s.error).find(Boolean) ?? `no sentinel monitors a master named '${this.source.masterName}'`
+      await this.watcher.close()
+      throw new ApiError(`could not attach: ${why}`, 'failed')
+    }
+    this.state = 'healthy'
+    this.throttle.schedule()
+    return this.status()
+  }
+
+  status(): LabStatus {
+    const topo = this.watcher.topology()
+    const lab = this.source.lab
+    const nodes: Member[] = lab
+      ? lab.nodes
+      : topo.nodes.map((n) => ({ name: `${n.host}:${n.port}`, host: n.host, port: n.port }))
+    const sentinels: Member[] = lab
+      ? lab.sentinels
+      : topo.sentinels.map((s) => ({ name: `${s.host}:${s.port}`, host: s.host, port: s.port }))
+    const facts = { procs: [], topology: topo, live: true, paused: new Set<string>(), held: new Set<string>() }
+    const nodeList = nodeStatuses(nodes, facts)
+    const sentinelList = sentinelStatuses(sentinels, facts)
+    if (this.state === 'healthy' || this.state === 'degraded') this.state = runningState(nodeList, sentinelList, topo)
+    const names = new Map(sentinels.map((s) => [`${s.host ?? '127.0.0.1'}:${s.port}`, s.name]))
+    return {
+      id: this.id,
+      kind: 'attached',
+      name: this.source.name,
+      masterName: this.source.masterName,
+      state: this.state,
+      dir: lab?.dir ?? null,
+      origin: this.source.origin,
+      settings: null,
+      progress: [],
+      healthyMs: null,
+      error: this.error,
+      nodes: nodeList,
+      sentinels: sentinelList,
+      timeline: mergedTimeline(this.watcher.timeline.entries(), [], names),
+    }
+  }
+
+  listing(): LabListing {
+    return { id: this.id, kind: 'attached', name: this.source.name, dir: this.source.lab?.dir ?? null, state: this.state, runningElsewhere: null, createdAt: null }
+  }
+
+  async failover(): Promise<LabStatus> {
+    try {
+      await requestFailover({ sentinels: this.source.sentinels, masterName: this.source.masterName, sentinelPassword: this.source.sentinelPassword })
+    } catch (e) {
+      throw new ApiError(reason(e), 'failed')
+    }
+    return this.status()
+  }
+
+  /** Detach: every connection closed. */
+  async stop(): Promise<LabStatus> {
+    this.state = 'stopped'
+    await this.watcher.close()
+    this.throttle.schedule()
+    return this.status()
+  }
+
+  async shutdown(): Promise<void> {
+    await this.watcher.close()
+    this.throttle.cancel()
+  }
+}

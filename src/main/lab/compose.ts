@@ -1,0 +1,194 @@
+// Docker Compose export of a lab: a docker-compose.yml plus container-side configs, so that
+// `docker compose up` in <lab>/compose/ runs the same topology (same ports, password,
+// Sentinel settings, persistence) on the official Redis image.
+// - Host networking, on the lab's 127.0.0.1 ports: Sentinel hands clients the addresses it
+//   sees, so nodes, sentinels and host clients must all see the same ones (the YAML's
+//   header says more; it is what a user reads).
+// - One folder per service, mounted at /data (the image's working dir): it holds the conf,
+//   which Redis and Sentinel rewrite with temp file + rename (a single bind-mounted file
+//   could not be renamed over), and the node's data. The image's entrypoint chowns /data
+//   to its redis user when the command starts with redis-server, hence sentinels run as
+//   `redis-server sentinel.conf --sentinel`.
+// - The password is only in the 0600 confs; the YAML has none (it is commonly committed,
+//   pasted and shown by `docker compose config`).
+// The confs come from render.ts with dir /data, so they never drift from the lab's own; they
+// describe the lab as built (its master program as master), not what failovers made of it.
+// The YAML is written by hand: every scalar is a JSON string, which YAML reads as a
+// double-quoted scalar, so no value can change meaning.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { writeFileAtomic } from './atomic-write'
+import { FAST_TIMERS } from './fast-timers'
+import type { Lab, LabNode, LabSentinel } from './layout'
+import { renderRedisConf, renderSentinelConf } from './render'
+
+/** Where each service's folder is mounted in its container; also its Redis `dir`. */
+export const CONTAINER_DIR = '/data'
+/** Used when the local redis-server's version cannot be read. */
+export const FALLBACK_IMAGE = 'redis:7'
+export const COMPOSE_FILE = 'docker-compose.yml'
+
+export interface ComposeFile {
+  /** Relative to the compose folder, '/'-separated. */
+  path: string
+  text: string
+  mode: number
+}
+
+export interface ComposeExport {
+  /** The image every service runs, e.g. "redis:7.0". */
+  image: string
+  /** docker-compose.yml first, then each service's conf. */
+  files: ComposeFile[]
+  /** Folders to create (relative to the compose folder): one per service. */
+  dirs: string[]
+}
+
+/** "Redis server v=7.0.15 sha=..." -> "redis:7.0"; anything unreadable -> FALLBACK_IMAGE. */
+export function imageForVersion(versionOutput: string | null): string {
+  const m = /\bv=(\d+)\.(\d+)\.\d+/.exec(versionOutput ?? '')
+  return m ? `redis:${m[1]}.${m[2]}` : FALLBACK_IMAGE
+}
+
+/** The official image matching the local redis-server's major.minor version. */
+export function redisImage(redisServer: string): string {
+  try {
+    return imageForVersion(execFileSync(redisServer, ['--version'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }))
+  } catch {
+    return FALLBACK_IMAGE
+  }
+}
+
+/** A YAML scalar: always a double-quoted string (JSON's escapes are YAML's). */
+function yq(s: string): string {
+  return JSON.stringify(s)
+}
+
+/** Compose project names: lower-case letters, digits, '-' and '_', starting with a letter or digit. */
+function projectName(labName: string): string {
+  return `sentinel-lab-${labName.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`
+}
+
+const CONF_HEADER = `# docker compose copy: ${CONTAINER_DIR} is this folder, mounted into the container.\n`
+
+/**
+ * The lab as its containers see it: every dir is /data. render.ts tells a sentinel from
+ * the others by identity, so the copies are made once and rendered from this lab.
+ */
+function containerLab(lab: Lab): Lab {
+  const node = (n: LabNode): LabNode => ({ ...n, dir: CONTAINER_DIR })
+  const master = node(lab.master)
+  const replicas = lab.replicas.map(node)
+  const sentinels = lab.sentinels.map((s): LabSentinel => ({ ...s, dir: CONTAINER_DIR }))
+  return { ...lab, master, replicas, nodes: [master, ...replicas], sentinels }
+}
+
+interface Service {
+  name: string
+  comment: string[]
+  command: string[]
+  dependsOn: string[]
+  restart: 'no' | 'unless-stopped'
+}
+
+function header(lab: Lab, image: string): string[] {
+  const first = lab.master.port
+  const last = Math.max(...lab.nodes.map((n) => n.port))
+  const sentinels = lab.sentinels.map((s) => s.port)
+  return [
+    `# Sentinel Lab "${lab.spec.name}" as a Docker Compose project: \`docker compose up -d\` in this folder.`,
+    `# ${lab.replicas.length} replica(s), ${lab.sentinels.length} sentinel(s), master name ${lab.masterName}, quorum ${lab.spec.quorum}, image ${image}.`,
+    `# Nodes on 127.0.0.1:${first}${last !== first ? `-${last}` : ''}, sentinels on 127.0.0.1:${sentinels.join(', ')}: stop the local lab first (same ports).`,
+    '#',
+    '# network_mode: host. Sentinel hands clients the addresses it sees: on a bridge network it',
+    '# would see and announce container addresses (172.x) and container ports that clients on',
+    '# the host cannot reach, and replicas would register under those addresses too. With host',
+    '# networking every node, sentinel and host client sees the same 127.0.0.1 ports, as in the',
+    '# local lab. This needs Linux, or Docker Desktop 4.34+ with host networking enabled',
+    '# (Settings > Resources > Network > Enable host networking); without it the containers',
+    '# start but nothing on the host can reach them.',
+    '#',
+    '# Each service mounts its own folder at /data: its conf (redis.conf / sentinel.conf, which',
+    '# Redis and Sentinel rewrite on failover, so a folder, not a single file) and its data.',
+    '# The password is not in this file: it is in those confs (mode 0600). The image\'s',
+    '# entrypoint gives /data to its redis user (uid 999) when the command is redis-server,',
+    '# which is why sentinels run as `redis-server sentinel.conf --sentinel`.',
+    ...(lab.spec.timers === 'fast' ? [
+      '#',
+      '# This lab uses fast timers: they are SENTINEL DEBUG settings, not config directives, so',
+      '# apply them to each sentinel once it runs (the app does so at every sentinel start):',
+      `#   redis-cli -p PORT SENTINEL DEBUG ${Object.entries(FAST_TIMERS).map(([k, v]) => `${k} ${v}`).join(' ')}`,
+    ] : []),
+  ]
+}
+
+function services(lab: Lab): Service[] {
+  const nodeNames = lab.nodes.map((n) => n.name)
+  const noRestart = [
+    'Not restarted by Docker: a master without persistence that comes back at once is empty,',
+    'and its replicas resync from it, so every copy of the data is lost. Sentinel fails over',
+    'instead; start the node again yourself and it rejoins as a replica.',
+  ]
+  return [
+    { name: lab.master.name, comment: noRestart, command: ['redis-server', `${CONTAINER_DIR}/redis.conf`], dependsOn: [], restart: 'no' },
+    ...lab.replicas.map((r): Service => ({
+      name: r.name, comment: ['Not restarted by Docker, like the master: it may be the master by then.'],
+      command: ['redis-server', `${CONTAINER_DIR}/redis.conf`], dependsOn: [lab.master.name], restart: 'no',
+    })),
+    ...lab.sentinels.map((s): Service => ({
+      name: s.name, comment: ['Sentinels hold no data: restarting them is always safe.'],
+      command: ['redis-server', `${CONTAINER_DIR}/sentinel.conf`, '--sentinel'], dependsOn: nodeNames, restart: 'unless-stopped',
+    })),
+  ]
+}
+
+export function renderComposeYaml(lab: Lab, image: string): string {
+  const out = [...header(lab, image), '', `name: ${yq(projectName(lab.spec.name))}`, '', 'services:']
+  for (const s of services(lab)) {
+    out.push(
+      `  ${yq(s.name)}:`, // quoted: a member name like "1" must stay a string
+      `    image: ${yq(image)}`,
+      `    network_mode: ${yq('host')}`,
+      `    command: [${s.command.map(yq).join(', ')}]`,
+      '    volumes:',
+      `      - ${yq(`./${s.name}:${CONTAINER_DIR}`)}`,
+    )
+    if (s.dependsOn.length > 0) out.push('    depends_on:', ...s.dependsOn.map((d) => `      - ${yq(d)}`))
+    out.push(...s.comment.map((c) => `    # ${c}`), `    restart: ${yq(s.restart)}`, '')
+  }
+  return out.join('\n')
+}
+
+/** Every file of the export, in memory. `image` defaults to the one matching the local redis-server. */
+export function renderCompose(lab: Lab, options: { image?: string } = {}): ComposeExport {
+  const image = options.image ?? redisImage(lab.binaries.redisServer)
+  const c = containerLab(lab)
+  return {
+    image,
+    dirs: [...lab.nodes.map((n) => n.name), ...lab.sentinels.map((s) => s.name)],
+    files: [
+      { path: COMPOSE_FILE, text: renderComposeYaml(lab, image), mode: 0o644 },
+      ...c.nodes.map((n) => ({ path: `${n.name}/redis.conf`, text: CONF_HEADER + renderRedisConf(c, n), mode: 0o600 })),
+      ...c.sentinels.map((s) => ({ path: `${s.name}/sentinel.conf`, text: CONF_HEADER + renderSentinelConf(c, s), mode: 0o600 })),
+    ],
+  }
+}
+
+/**
+ * Write the export into `outDir` (default <lab.dir>/compose): folders 0700, confs 0600,
+ * each file atomically. Files already there are replaced: an export is regenerated from
+ * the lab, whatever a previous `docker compose up` rewrote in it.
+ */
+export async function exportCompose(lab: Lab, outDir: string = join(lab.dir, 'compose'), options: { image?: string } = {}): Promise<{ dir: string; files: string[] }> {
+  const exp = renderCompose(lab, options)
+  mkdirSync(outDir, { recursive: true, mode: 0o700 })
+  for (const d of exp.dirs) mkdirSync(join(outDir, d), { recursive: true, mode: 0o700 })
+  const files: string[] = []
+  for (const f of exp.files) {
+    const path = join(outDir, ...f.path.split('/'))
+    writeFileAtomic(path, f.text, f.mode)
+    files.push(path)
+  }
+  return { dir: outDir, files }
+}

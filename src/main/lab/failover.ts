@@ -1,0 +1,91 @@
+// A manual failover (SENTINEL FAILOVER), for the app and `sentinel-lab failover`: asked of
+// the first sentinel that answers, then waited for until the sentinels agree on the new
+// master, so that "done" means clients asking any sentinel get the new address. Sentinel's
+// terse refusals (-INPROG, -NOGOODSLAVE) become plain sentences in a FailoverError.
+import { reason } from '../sentinel/replies'
+import { type SentinelAddress, SentinelClients } from './sentinel-ask'
+
+/** A lab (127.0.0.1 sentinels) or any sentinels by address. */
+export interface FailoverTarget {
+  sentinels: readonly SentinelAddress[]
+  masterName: string
+  /** The sentinels' own password, if they have one (a lab's have none). */
+  sentinelPassword?: string
+}
+
+export type FailoverErrorCode = 'in-progress' | 'no-good-replica' | 'unreachable' | 'refused' | 'timeout'
+
+export class FailoverError extends Error {
+  constructor(message: string, readonly code: FailoverErrorCode) {
+    super(message)
+    this.name = 'FailoverError'
+  }
+}
+
+export interface FailoverResult {
+  /** The master's port before, and the new master's port. */
+  from: number
+  to: number
+  /** From SENTINEL FAILOVER to every answering sentinel reporting the new master. */
+  ms: number
+}
+
+export interface FailoverOptions {
+  /** Give up waiting for the sentinels to agree after this long (default 20 s). */
+  timeoutMs?: number
+  /** Pause between polls of the sentinels (default 50 ms). */
+  pollMs?: number
+}
+
+export async function requestFailover(target: FailoverTarget, options: FailoverOptions = {}): Promise<FailoverResult> {
+  const clients = new SentinelClients(1000, target.sentinelPassword)
+  const name = target.masterName
+  const addr = (s: SentinelAddress): string => `${s.host ?? '127.0.0.1'}:${s.port}`
+  try {
+    let from: number | null = null
+    let t0 = 0
+    const problems: string[] = []
+    for (const s of target.sentinels) {
+      try {
+        const c = await clients.get(s)
+        const before = (await c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as [string, string] | null
+        if (!before) {
+          problems.push(`${addr(s)}: monitors no master named '${name}'`)
+          continue
+        }
+        t0 = performance.now()
+        await c.call('SENTINEL', 'FAILOVER', name)
+        from = Number(before[1])
+        break
+      } catch (e) {
+        const m = reason(e)
+        if (/INPROG/i.test(m)) throw new FailoverError('a failover is already in progress', 'in-progress')
+        if (/NOGOODSLAVE/i.test(m)) throw new FailoverError('no replica can be promoted (none is linked and healthy)', 'no-good-replica')
+        problems.push(`${addr(s)}: ${m}`)
+      }
+    }
+    if (from === null) {
+      const unreachable = problems.length > 0 && problems.every((p) => /refused|timeout|closed|ENOTFOUND|EHOSTUNREACH/i.test(p))
+      throw new FailoverError(`manual failover failed: ${problems.join('; ') || 'no sentinel given'}`, unreachable ? 'unreachable' : 'refused')
+    }
+
+    // Done once every sentinel that answers (a majority at least) reports one other master.
+    const deadline = Date.now() + (options.timeoutMs ?? 20_000)
+    const total = target.sentinels.length
+    for (;;) {
+      const answers = await clients.masterPorts(target.sentinels, name)
+      const heard = answers.filter((a): a is number => a !== null)
+      const to = heard[0]
+      if (heard.length > total / 2 && to !== from && heard.every((a) => a === to)) {
+        return { from, to, ms: Math.round(performance.now() - t0) }
+      }
+      if (Date.now() >= deadline) {
+        const seen = target.sentinels.map((s, i) => `${addr(s)} ${answers[i] === null ? 'no answer' : `port ${answers[i]}`}`).join(', ')
+        throw new FailoverError(`the sentinels did not agree on a new master within ${options.timeoutMs ?? 20_000} ms (${seen})`, 'timeout')
+      }
+      await new Promise((r) => setTimeout(r, options.pollMs ?? 50))
+    }
+  } finally {
+    clients.close()
+  }
+}

@@ -1,0 +1,232 @@
+// Every lab the app knows: the lab folders under labsRoot() (run here, run by another
+// process, or stopped) and the deployments it is attached to. Several labs run side by
+// side, each on its own ports. At start-up the folders are read again: a lab that a
+// previous run of the app left running (its engine died, its processes did not) is
+// cleanly restarted here; a lab that `sentinel-lab up` runs in a terminal is listed as
+// running elsewhere and can be attached.
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { join, resolve, sep } from 'node:path'
+import type { AttachTarget, LabListing, LabSpecInput, LabStatus } from '../../shared/model'
+import { ApiError } from '../api-guard'
+import { RunStateFile, ownerAlive, survivors } from '../supervisor/recovery'
+import { AttachedLab, type AttachSource, addressSource } from './attached-lab'
+import { labsRoot, readLab } from './blueprint'
+import type { Lab } from './layout'
+import { OwnedLab } from './owned-lab'
+import { liveOwner } from './owner'
+import { validateSpec } from './spec'
+
+type Controller = OwnedLab | AttachedLab
+
+export class LabRegistry {
+  private readonly labs = new Map<string, Controller>()
+  private attachCount = 0
+
+  constructor(
+    private readonly emitLab: (status: LabStatus) => void,
+    private readonly emitList: (list: LabListing[]) => void,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  get root(): string {
+    return labsRoot(this.env)
+  }
+
+  /** Read the labs folder; restart the labs a previous run of the app left running. */
+  async discover(): Promise<void> {
+    const restarts: Promise<unknown>[] = []
+    for (const id of this.folderIds()) {
+      if (this.labs.has(id)) continue
+      const dir = join(this.root, id)
+      if (leftRunning(dir)) {
+        const lab = this.owned(dir)
+        lab.note('restart', 'this lab was left running by a previous run of the app: restarted cleanly')
+        restarts.push(lab.run(null))
+      }
+    }
+    this.changed()
+    await Promise.all(restarts)
+  }
+
+  list(): LabListing[] {
+    const out: LabListing[] = []
+    const seen = new Set<string>()
+    for (const c of this.labs.values()) {
+      out.push(c.listing())
+      seen.add(c.id)
+    }
+    for (const id of this.folderIds()) {
+      if (seen.has(id)) continue
+      const dir = join(this.root, id)
+      const owner = liveOwner(dir)
+      let name = id
+      try {
+        name = readLab(dir).spec.name
+      } catch {
+        // An unreadable lab.json still lists (it can be destroyed); startLab says what is wrong.
+      }
+      out.push({ id, kind: 'owned', name, dir, state: owner ? 'healthy' : 'stopped', runningElsewhere: owner ? { pid: owner.pid } : null, createdAt: null })
+    }
+    for (const l of out) if (l.dir && l.createdAt === null) l.createdAt = createdAt(l.dir)
+    return out.sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0) || a.id.localeCompare(b.id))
+  }
+
+  get(id: string): LabStatus {
+    const c = this.labs.get(id)
+    if (c) return c.status()
+    // A look, not a claim: the folder may be run by `sentinel-lab up` elsewhere.
+    return new OwnedLab(this.folder(id), () => {}).status()
+  }
+
+  async create(spec: LabSpecInput): Promise<LabStatus> {
+    const full = { ...spec, timers: spec.timers ?? 'fast' }
+    const errors = validateSpec(full)
+    if (errors.length > 0) throw new ApiError(errors.map((e) => `${e.field}: ${e.message}`).join('; '), 'invalid-argument')
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')
+    const dir = join(this.root, `${full.name ?? 'lab'}-${stamp}-${Math.random().toString(36).slice(2, 6)}`)
+    const lab = this.owned(dir)
+    this.changed()
+    return lab.run(full)
+  }
+
+  async start(id: string): Promise<LabStatus> {
+    const dir = this.folder(id)
+    const owner = liveOwner(dir)
+    if (owner && owner.pid !== process.pid) {
+      throw new ApiError(`${id} is running under another process (pid ${owner.pid}, sentinel-lab up): attach to it, or stop it there first`, 'failed')
+    }
+    return this.owned(dir).run(null)
+  }
+
+  async stop(id: string): Promise<LabStatus> {
+    const c = this.require(id)
+    const status = await c.stop()
+    if (c instanceof AttachedLab) {
+      await c.shutdown()
+      this.labs.delete(id)
+    }
+    this.changed()
+    return status
+  }
+
+  /** Stop the lab and delete its folder (only a lab folder inside labsRoot, holding lab.json). */
+  async destroy(id: string): Promise<void> {
+    const dir = this.folder(id)
+    const owner = liveOwner(dir)
+    if (owner && owner.pid !== process.pid) throw new ApiError(`${id} is running under another process (pid ${owner.pid}): stop it there first`, 'failed')
+    const c = this.labs.get(id)
+    if (c) {
+      await c.shutdown()
+      this.labs.delete(id)
+    }
+    // Rename first: the folder leaves the list at once, even if deleting a large one takes a while.
+    const doomed = join(this.root, `.destroying-${id}-${process.pid}`)
+    renameSync(dir, doomed)
+    rmSync(doomed, { recursive: true, force: true })
+    this.changed()
+  }
+
+  async attach(target: AttachTarget): Promise<LabStatus> {
+    const source = target.kind === 'folder' ? this.folderSource(target.id) : addressSource(`attached-${++this.attachCount}`, target)
+    const existing = this.labs.get(source.id)
+    if (existing) return existing.status()
+    const lab = new AttachedLab(source, this.emitLab)
+    const status = await lab.attach()
+    this.labs.set(source.id, lab)
+    this.changed()
+    return status
+  }
+
+  /** The lab folder's layout (owned labs, and attached lab folders). */
+  layout(id: string): Lab {
+    const c = this.labs.get(id)
+    const known = c instanceof OwnedLab ? c.layout : c instanceof AttachedLab ? c.folderLab : null
+    return known ?? readLab(this.folder(id))
+  }
+
+  owned(dir: string): OwnedLab {
+    const id = dir.slice(dir.lastIndexOf(sep) + 1)
+    const existing = this.labs.get(id)
+    if (existing instanceof OwnedLab) return existing
+    if (existing) throw new ApiError(`${id} is attached, not run by the app`, 'failed')
+    const lab = new OwnedLab(dir, this.emitLab, () => this.changed())
+    this.labs.set(id, lab)
+    return lab
+  }
+
+  require(id: string): Controller {
+    const c = this.labs.get(id)
+    if (!c) {
+      this.folder(id)
+      throw new ApiError(`the lab ${id} is not running`, 'failed')
+    }
+    return c
+  }
+
+  requireOwned(id: string): OwnedLab {
+    const c = this.require(id)
+    if (!(c instanceof OwnedLab)) throw new ApiError(`${id} is attached (monitor only): the app does not run its processes`, 'failed')
+    return c
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.labs.values()].map((c) => c.shutdown()))
+  }
+
+  private changed(): void {
+    this.emitList(this.list())
+  }
+
+  /** The folder of an owned lab; not-found when there is no such lab. */
+  private folder(id: string): string {
+    const dir = resolve(this.root, id)
+    if (!dir.startsWith(this.root + sep) || !existsSync(join(dir, 'lab.json'))) {
+      if (!this.labs.has(id)) throw new ApiError(`no lab ${id} in ${this.root}`, 'not-found')
+    }
+    return dir
+  }
+
+  private folderIds(): string[] {
+    try {
+      return readdirSync(this.root, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && !d.name.startsWith('.') && existsSync(join(this.root, d.name, 'lab.json')))
+        .map((d) => d.name)
+    } catch {
+      return []
+    }
+  }
+
+  private folderSource(id: string): AttachSource {
+    const dir = this.folder(id)
+    const owner = liveOwner(dir)
+    if (!owner) throw new ApiError(`${id} is not running anywhere: start it instead`, 'failed')
+    const lab = readLab(dir)
+    return {
+      id, name: lab.spec.name, origin: `sentinel-lab up, pid ${owner.pid}`, lab,
+      sentinels: lab.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })), masterName: lab.masterName, password: lab.password,
+    }
+  }
+}
+
+/** Processes recorded by an engine that is gone: the app that ran this lab died. */
+function leftRunning(dir: string): boolean {
+  const stateDir = join(dir, 'state')
+  let files: string[]
+  try {
+    files = readdirSync(stateDir).filter((f) => f.endsWith('.json'))
+  } catch {
+    return false
+  }
+  return files.some((f) => {
+    const state = new RunStateFile(join(stateDir, f)).read()
+    return state !== null && !ownerAlive(state) && state.enginePid !== process.pid && survivors(state).length > 0
+  })
+}
+
+function createdAt(dir: string): number | null {
+  try {
+    return statSync(join(dir, 'lab.json')).birthtimeMs || statSync(join(dir, 'lab.json')).mtimeMs
+  } catch {
+    return null
+  }
+}

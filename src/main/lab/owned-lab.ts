@@ -1,0 +1,353 @@
+// A lab the app runs: its folder, its supervisor (runLab), a SentinelWatcher on it, the
+// node actions, and the LabStatus the UI shows, emitted on progress, process changes,
+// topology changes and timeline entries (throttled). Passwords stay here: nothing in
+// LabStatus holds one.
+import { existsSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import type { LabListing, LabNodeAction, LabNodeStatus, LabSpecInput, LabState, LabStatus } from '../../shared/model'
+import { ApiError } from '../api-guard'
+import type { TimelineEntry } from '../sentinel/timeline'
+import { SentinelWatcher } from '../sentinel/watcher'
+import type { Supervisor } from '../supervisor/supervisor'
+import { readLab } from './blueprint'
+import { dataLossWarning } from './data-loss'
+import { requestFailover } from './failover'
+import { type LabNote, mergedTimeline, nodeStatuses, runningState, sentinelStatuses } from './lab-status'
+import type { Lab } from './layout'
+import { type LabHandle, runLab } from './runner'
+import { Throttle } from './throttle'
+
+const NOTES_MAX = 200
+
+export class OwnedLab {
+  private state: LabState = 'stopped'
+  private progress: LabStatus['progress'] = []
+  private healthyMs: number | null = null
+  private error: string | null = null
+  private lab: Lab | null = null
+  private supervisor: Supervisor | null = null
+  private handle: LabHandle | null = null
+  private watcher: SentinelWatcher | null = null
+  private abort: AbortController | null = null
+  private starting: Promise<void> | null = null
+  private stopping: Promise<void> | null = null
+  private readonly notes: LabNote[] = []
+  /** The watcher's timeline, kept when the lab stops so the story stays on screen. */
+  private lastTimeline: readonly TimelineEntry[] = []
+  /** Each node's role when the lab last stopped. */
+  private readonly lastRoles = new Map<string, LabNodeStatus['role']>()
+  private readonly paused = new Set<string>()
+  private readonly held = new Set<string>()
+  private readonly throttle: Throttle
+
+  constructor(
+    readonly dir: string,
+    emit: (status: LabStatus) => void,
+    private readonly onStateChange: () => void = () => {},
+  ) {
+    this.throttle = new Throttle(() => emit(this.status()))
+  }
+
+  get id(): string {
+    return basename(this.dir)
+  }
+
+  get running(): boolean {
+    return this.state === 'healthy' || this.state === 'degraded'
+  }
+
+  get idle(): boolean {
+    return this.state === 'stopped' || this.state === 'failed'
+  }
+
+  /** The lab as the folder describes it (null before the folder is read or written). */
+  get layout(): Lab | null {
+    if (this.handle) return this.handle.lab
+    if (!this.lab && existsSync(join(this.dir, 'lab.json'))) {
+      try {
+        this.lab = readLab(this.dir)
+      } catch {
+        // Unreadable: run() reports why.
+      }
+    }
+    return this.lab
+  }
+
+  status(): LabStatus {
+    const lab = this.layout
+    const procs = this.supervisor?.snapshot().processes ?? []
+    const topology = this.watcher?.topology() ?? null
+    const facts = { procs, topology, live: this.watcher !== null, paused: this.paused, held: this.held }
+    let nodes = lab ? nodeStatuses(lab.nodes, facts) : []
+    let sentinels = lab ? sentinelStatuses(lab.sentinels, facts) : []
+    if (this.idle) {
+      // The roles they had when the lab stopped: a failover does not undo itself.
+      nodes = nodes.map((n) => ({ ...n, role: this.lastRoles.get(n.name) ?? n.role, pid: 0, reachable: false, linkStatus: null, paused: false, held: false }))
+      sentinels = sentinels.map((s) => ({ ...s, pid: 0, ok: false, reachable: false, flags: [], paused: false }))
+    }
+    const names = new Map((lab?.sentinels ?? []).map((s) => [`127.0.0.1:${s.port}`, s.name]))
+    const timeline = mergedTimeline(this.watcher?.timeline.entries() ?? this.lastTimeline, this.notes, names)
+    if (this.running && this.watcher) this.state = runningState(nodes, sentinels, topology)
+    const spec = lab?.spec
+    return {
+      id: this.id,
+      kind: 'owned',
+      name: spec?.name ?? this.id,
+      masterName: spec?.masterName ?? 'mymaster',
+      state: this.state,
+      dir: this.dir,
+      origin: null,
+      settings: spec
+        ? { replicas: lab!.replicas.length, sentinels: lab!.sentinels.length, quorum: spec.quorum, downAfterMs: spec.downAfterMs, timers: spec.timers, persistence: spec.persistence }
+        : null,
+      progress: [...this.progress],
+      healthyMs: this.healthyMs,
+      error: this.error,
+      nodes,
+      sentinels,
+      timeline,
+    }
+  }
+
+  listing(): LabListing {
+    const s = this.layout?.spec
+    return { id: this.id, kind: 'owned', name: s?.name ?? this.id, dir: this.dir, state: this.state, runningElsewhere: null, createdAt: null }
+  }
+
+  /**
+   * Run the lab: a fresh one from `spec` when the folder holds none yet, else the folder's
+   * own lab (what a previous run left running is stopped first by the supervisor).
+   */
+  async run(spec: LabSpecInput | null): Promise<LabStatus> {
+    if (!this.idle) throw new ApiError(`the lab ${this.id} is already ${this.state === 'stopping' ? 'stopping' : 'running'}`, 'failed')
+    this.setState('starting')
+    this.progress = []
+    this.healthyMs = null
+    this.error = null
+    this.paused.clear()
+    this.held.clear()
+    this.abort = new AbortController()
+    this.throttle.schedule()
+    const run = (async () => {
+      try {
+        this.handle = await runLab(spec ?? {}, {
+          dir: this.dir,
+          signal: this.abort!.signal,
+          onLab: (lab) => {
+            this.lab = lab
+            this.throttle.schedule()
+          },
+          onSupervisor: (s) => this.watchSupervisor(s),
+          onProgress: (p) => {
+            this.progress.push({ atMs: p.ms, text: p.message })
+            this.throttle.schedule()
+          },
+          onPolicy: (e) => {
+            if (e.kind === 'hold') this.held.add(e.node)
+            else this.held.delete(e.node)
+            this.note(e.kind, e.text)
+          },
+        })
+        this.healthyMs = this.handle.healthyMs
+        this.watcher = this.makeWatcher(this.handle.lab)
+        await this.watcher.start()
+        await this.modelCaughtUp(this.watcher, 3000)
+        if (this.state === 'starting') this.setState('healthy')
+      } catch (e) {
+        await this.teardown()
+        if (this.state === 'stopping' || this.abort?.signal.aborted) this.setState('stopped')
+        else {
+          this.error = e instanceof Error ? e.message : String(e)
+          this.setState('failed')
+        }
+      }
+      this.throttle.schedule()
+    })()
+    this.starting = run
+    await run
+    this.starting = null
+    return this.status()
+  }
+
+  async stop(): Promise<LabStatus> {
+    if (this.idle) return this.status()
+    this.stopping ??= (async () => {
+      this.setState('stopping')
+      this.abort?.abort()
+      await this.starting?.catch(() => {})
+      await this.teardown()
+      this.setState('stopped')
+    })()
+    try {
+      await this.stopping
+    } finally {
+      this.stopping = null
+    }
+    return this.status()
+  }
+
+  async failover(): Promise<LabStatus> {
+    const lab = this.requireRunning()
+    this.note('failover', 'manual failover asked (SENTINEL FAILOVER)')
+    try {
+      const r = await requestFailover(lab)
+      this.note('failover', `failover done: 127.0.0.1:${r.from} -> 127.0.0.1:${r.to} in ${r.ms} ms`)
+    } catch (e) {
+      throw new ApiError(e instanceof Error ? e.message : String(e), 'failed')
+    }
+    return this.status()
+  }
+
+  async nodeAction(name: string, action: LabNodeAction, confirmed: boolean): Promise<LabStatus> {
+    const lab = this.requireRunning()
+    const supervisor = this.supervisor!
+    const isNode = lab.nodes.some((n) => n.name === name)
+    if (!isNode && !lab.sentinels.some((s) => s.name === name)) {
+      throw new ApiError(`${name}: no such node or sentinel in ${this.id} (there are ${[...lab.nodes, ...lab.sentinels].map((m) => m.name).join(', ')})`, 'not-found')
+    }
+    if (isNode && !confirmed) {
+      const topo = this.watcher?.topology()
+      const port = lab.nodes.find((n) => n.name === name)!.port
+      const warning = dataLossWarning(name, action, {
+        persistence: lab.spec.persistence,
+        isMaster: topo?.master?.port === port,
+        linkedReplicas: (topo?.nodes ?? []).filter((n) => n.port !== port && n.role === 'replica' && n.masterLinkStatus === 'up').length,
+      })
+      if (warning) throw new ApiError(warning, 'needs-confirmation')
+    }
+    const target = { kind: 'process', name } as const
+    const pid = supervisor.snapshot().processes.find((p) => p.program === name)?.pid ?? 0
+    const check = (outcomes: { ok: boolean; message: string | null }[]): void => {
+      const bad = outcomes.find((o) => !o.ok)
+      if (bad) throw new ApiError(`${action} ${name}: ${bad.message}`, 'failed')
+    }
+    switch (action) {
+      case 'kill':
+        // A paused process dies of SIGKILL too; the restart policy decides when it returns.
+        check(supervisor.signal(target, 'KILL'))
+        this.note('kill', `kill -9 ${name} (pid ${pid})`)
+        break
+      case 'pause':
+        check(supervisor.signal(target, 'STOP'))
+        this.paused.add(name)
+        this.note('pause', `paused ${name} (SIGSTOP, pid ${pid}): it holds its connections open and answers nothing`)
+        break
+      case 'resume':
+        check(supervisor.signal(target, 'CONT'))
+        this.paused.delete(name)
+        this.note('resume', `resumed ${name} (SIGCONT, pid ${pid})`)
+        break
+      case 'stop':
+        // A stopped (SIGSTOP) process would sit on SIGTERM until stopwaitsecs: wake it first.
+        if (this.paused.delete(name)) supervisor.signal(target, 'CONT')
+        check(supervisor.stop(target))
+        this.note('stop', `stopped ${name}`)
+        break
+      case 'start':
+        this.note('start', `starting ${name}`)
+        // Asked for by name: it starts now, whatever its depends_on says (the lab is up already).
+        check(await Promise.all(supervisor.start(target, { ignoreDependencies: true }).map((o) => (o.ok ? supervisor.settle(o.name) : o))))
+        break
+      case 'restart':
+        if (this.paused.delete(name)) supervisor.signal(target, 'CONT')
+        this.note('restart', `restarting ${name}`)
+        check(await Promise.all((await supervisor.restart(target, { ignoreDependencies: true })).map((o) => (o.ok ? supervisor.settle(o.name) : o))))
+        break
+    }
+    return this.status()
+  }
+
+  /** The running lab's current layout and supervisor, for membership changes. */
+  runtime(): LabHandle {
+    this.requireRunning()
+    return this.handle!
+  }
+
+  /** Something the lab did, for the timeline. */
+  note(type: string, text: string): void {
+    this.notes.push({ t: Date.now(), type, text })
+    if (this.notes.length > NOTES_MAX) this.notes.splice(0, this.notes.length - NOTES_MAX)
+    this.throttle.schedule()
+  }
+
+  async shutdown(): Promise<void> {
+    await this.stop()
+    this.throttle.cancel()
+  }
+
+  private requireRunning(): Lab {
+    const lab = this.layout
+    if (!lab || !this.running) throw new ApiError(`the lab ${this.id} is not running`, 'failed')
+    return lab
+  }
+
+  private setState(state: LabState): void {
+    this.state = state
+    this.throttle.schedule()
+    this.onStateChange()
+  }
+
+  private watchSupervisor(s: Supervisor): void {
+    this.supervisor = s
+    s.on('change', () => this.throttle.schedule())
+    s.on('process', () => this.throttle.schedule())
+    s.on('transition', (e) => {
+      // A paused process that exits or is respawned is no longer paused.
+      if (e.to !== 'RUNNING' || e.from !== 'STARTING') this.paused.delete(e.process.program)
+      if (e.to === 'EXITED' && e.from === 'RUNNING') this.note('exit', `${e.process.program} exited (${e.process.exitDescription ?? 'unknown cause'})`)
+      this.throttle.schedule()
+    })
+  }
+
+  /**
+   * The lab is HEALTHY (runLab checked), but the watcher's first look may predate its node
+   * connections: wait (bounded) until its model says so too, so the answer shows the truth.
+   */
+  private modelCaughtUp(watcher: SentinelWatcher, timeoutMs: number): Promise<void> {
+    const lab = this.layout!
+    const healthy = (): boolean => {
+      const topology = watcher.topology()
+      const facts = { procs: this.supervisor?.snapshot().processes ?? [], topology, live: true, paused: this.paused, held: this.held }
+      return runningState(nodeStatuses(lab.nodes, facts), sentinelStatuses(lab.sentinels, facts), topology) === 'healthy'
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        watcher.off('topology', check)
+        resolve()
+      }
+      const check = (): void => void (healthy() && done())
+      const timer = setTimeout(done, timeoutMs)
+      watcher.on('topology', check)
+      check()
+    })
+  }
+
+  private makeWatcher(lab: Lab): SentinelWatcher {
+    const watcher = new SentinelWatcher({
+      sentinels: lab.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
+      masterName: lab.masterName,
+      password: lab.password,
+      pollIntervalMs: 500,
+    })
+    watcher.on('topology', () => this.throttle.schedule())
+    watcher.on('timeline', () => this.throttle.schedule())
+    return watcher
+  }
+
+  private async teardown(): Promise<void> {
+    if (this.watcher) for (const n of this.status().nodes) if (n.role !== 'unknown') this.lastRoles.set(n.name, n.role)
+    const watcher = this.watcher
+    this.watcher = null
+    if (watcher) this.lastTimeline = watcher.timeline.entries()
+    await watcher?.close().catch(() => {})
+    const handle = this.handle
+    this.handle = null
+    if (handle) this.lab = handle.lab
+    await handle?.stop()
+    // A bring-up that failed before runLab returned has stopped its supervisor already.
+    await this.supervisor?.shutdown().catch(() => {})
+    this.paused.clear()
+    this.held.clear()
+  }
+}

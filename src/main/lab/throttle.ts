@@ -1,0 +1,27 @@
+// At most one call per period, and never a change left unsent: the first schedule() in a
+// quiet period runs `fn` at once (next tick), later ones are folded into one call at the
+// end of the period.
+export class Throttle {
+  private timer: NodeJS.Timeout | null = null
+  private last = 0
+
+  constructor(
+    private readonly fn: () => void,
+    private readonly periodMs = 100,
+  ) {}
+
+  schedule(): void {
+    if (this.timer) return
+    const wait = Math.max(0, this.last + this.periodMs - Date.now())
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.last = Date.now()
+      this.fn()
+    }, wait)
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+  }
+}
