@@ -36,13 +36,20 @@ export function installHint(platform: NodeJS.Platform = process.platform): strin
   return 'install them with your package manager, e.g. Debian/Ubuntu: sudo apt-get install redis-server redis-sentinel; Fedora: sudo dnf install redis'
 }
 
+/** Environment variables that choose the binaries. */
+export const BINARY_ENV = { redisServer: 'SENTINEL_LAB_REDIS_SERVER', redisSentinel: 'SENTINEL_LAB_REDIS_SENTINEL' } as const
+
 /** Both binaries, given ones first; throws with the install hint when one is missing. */
 export function findRedisBinaries(given: Partial<RedisBinaries> = {}, env: NodeJS.ProcessEnv = process.env): RedisBinaries {
-  const server = findBinary(given.redisServer ?? 'redis-server', env)
-  const sentinel = findBinary(given.redisSentinel ?? 'redis-sentinel', env)
-  const missing = [!server && (given.redisServer ?? 'redis-server'), !sentinel && (given.redisSentinel ?? 'redis-sentinel')].filter(Boolean)
+  // The user's choice (a Redis built from source, another version) wins over the search.
+  const wantServer = given.redisServer ?? env[BINARY_ENV.redisServer] ?? 'redis-server'
+  const wantSentinel = given.redisSentinel ?? env[BINARY_ENV.redisSentinel] ?? 'redis-sentinel'
+  const server = findBinary(wantServer, env)
+  const sentinel = findBinary(wantSentinel, env)
+  const missing = [!server && wantServer, !sentinel && wantSentinel].filter(Boolean)
   if (missing.length > 0) {
-    throw new Error(`${missing.join(' and ')} not found (looked on PATH and in ${USUAL_DIRS.join(', ')}): ${installHint()}`)
+    throw new Error(`${missing.join(' and ')} not found (looked on PATH and in ${USUAL_DIRS.join(', ')}): ${installHint()}; ` +
+      `or point ${BINARY_ENV.redisServer} / ${BINARY_ENV.redisSentinel} at the binaries you want`)
   }
   return { redisServer: server!, redisSentinel: sentinel! }
 }
