@@ -5,7 +5,8 @@
 // believes in that master and does not see it down.
 // Connections fail fast (lazyConnect, no offline queue, no retries, short timeouts) and
 // are all closed before a check returns.
-import Redis from 'ioredis'
+import { reason } from '../sentinel/replies'
+import { RedisPool } from './redis-pool'
 
 export interface HealthTarget {
   masterName: string
@@ -35,48 +36,6 @@ export interface HealthReport {
 
 const TIMEOUT_MS = 500
 
-/** Connections reused across the polls of one wait; every one is closed by close(). */
-class Pool {
-  private readonly clients = new Map<string, Redis>()
-
-  async get(port: number, password: string | undefined): Promise<Redis> {
-    const key = `${port}:${password ?? ''}`
-    const existing = this.clients.get(key)
-    if (existing && existing.status === 'ready') return existing
-    if (existing) {
-      existing.disconnect()
-      this.clients.delete(key)
-    }
-    const client = new Redis({
-      host: '127.0.0.1', port, password,
-      lazyConnect: true, enableOfflineQueue: false, enableReadyCheck: false,
-      connectTimeout: TIMEOUT_MS, commandTimeout: TIMEOUT_MS,
-      maxRetriesPerRequest: 0, retryStrategy: () => null, reconnectOnError: () => false,
-    })
-    let socketError: Error | null = null
-    client.on('error', (e: Error) => (socketError = e)) // reported through the failing call instead
-    this.clients.set(key, client)
-    try {
-      await client.connect()
-    } catch (e) {
-      client.disconnect()
-      this.clients.delete(key)
-      throw socketError ?? e // "connect ECONNREFUSED" says more than "Connection is closed."
-    }
-    return client
-  }
-
-  close(): void {
-    for (const c of this.clients.values()) c.disconnect()
-    this.clients.clear()
-  }
-}
-
-function reason(e: unknown): string {
-  const err = e as { code?: string; message?: string }
-  if (err.code === 'ECONNREFUSED') return 'connection refused'
-  return err.message ?? String(e)
-}
 
 function parseInfo(text: string): Record<string, string> {
   const out: Record<string, string> = {}
@@ -95,7 +54,7 @@ function pairs(reply: unknown): Record<string, string> {
 
 type NodeView = { name: string; port: number; info: Record<string, string> | null; error: string | null }
 
-async function checkOnce(target: HealthTarget, pool: Pool): Promise<Omit<HealthReport, 'elapsedMs'>> {
+async function checkOnce(target: HealthTarget, pool: RedisPool): Promise<Omit<HealthReport, 'elapsedMs'>> {
   const [views, sentinelViews] = await Promise.all([
     Promise.all(target.nodes.map(async (n): Promise<NodeView> => {
       try {
@@ -161,7 +120,7 @@ async function checkOnce(target: HealthTarget, pool: Pool): Promise<Omit<HealthR
 
 /** One check of the whole lab, now. */
 export async function checkHealth(target: HealthTarget): Promise<HealthReport> {
-  const pool = new Pool()
+  const pool = new RedisPool(TIMEOUT_MS)
   try {
     return { ...(await checkOnce(target, pool)), elapsedMs: 0 }
   } finally {
@@ -185,7 +144,7 @@ export interface WaitOptions {
 export async function waitHealthy(target: HealthTarget, options: WaitOptions): Promise<HealthReport> {
   const started = performance.now()
   const deadline = started + options.timeoutMs
-  const pool = new Pool()
+  const pool = new RedisPool(TIMEOUT_MS)
   try {
     for (;;) {
       const report: HealthReport = { ...(await checkOnce(target, pool)), elapsedMs: Math.round(performance.now() - started) }

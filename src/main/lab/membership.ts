@@ -21,14 +21,16 @@
 // A removed member's folder moves to <lab>/removed/<name>-<timestamp>; its log stays in logs/.
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import Redis from 'ioredis'
 import type { ProcessInfo, UpdateResult } from '../../shared/model'
+import { pairs, parseInfo, reason } from '../sentinel/replies'
 import type { Supervisor } from '../supervisor/supervisor'
 import { writeFileAtomic } from './atomic-write'
 import { randomMyid, readLabFile, renderLabJson } from './blueprint'
 import { applyFastTimers } from './fast-timers'
 import { type Lab, type LabMembers, type LabNode, type LabSentinel, layoutMembers, membersOf } from './layout'
 import { busyPorts, freePorts } from './ports'
+import { RedisPool } from './redis-pool'
+import { dependentsOf, dependsOnOf, spliceIni } from './lab-ini-splice'
 import { renderLabIni, renderRedisConf, renderSentinelConf } from './render'
 import { SENTINEL_PORT_OFFSET, SpecError, validateSpec } from './spec'
 
@@ -274,28 +276,13 @@ export async function removeMember(rt: LabRuntime, name: string, options: Member
       reset.push(s.name)
       // Other sentinels come back with their next hello (publish-period, 2 s by default); the
       // replicas only with the master's next INFO (info-period, 10 s): waited for below, for all.
-      await op.waitFor(`${s.name} to re-discover the other sentinels after SENTINEL RESET`, () => agreement(op, [s], next, {
-        others: targets.length - 1,
-      }))
+      await agreeResetting(op, [s], next, { others: targets.length - 1 }, `${s.name} to re-discover the other sentinels after SENTINEL RESET`)
     }
     op.step(`SENTINEL RESET ${next.masterName} on ${reset.join(', ')} (one at a time, each re-discovered ` +
       `${targets.length - 1} other sentinel(s) before the next)`)
     if (skipped.length > 0) op.step(`not reset (did not answer): ${skipped.map((s) => s.name).join(', ')}`)
 
-    // Seen under load: a sentinel reset early counted the removed one again a while later
-    // (it heard of it before every peer was reset). Such a sentinel is reset once more.
-    const lastReset = new Map(targets.map((s) => [s.name, performance.now()]))
-    await op.waitFor('every sentinel to agree on the new counts', async () => {
-      const missing = await agreement(op, targets, next, { others: targets.length - 1, slavesFromMaster: true })
-      for (const s of targets) {
-        const counted = missing && new RegExp(`(^|; )${s.name}: num-other-sentinels (\\d+)/`).exec(missing)
-        if (!counted || Number(counted[2]) <= targets.length - 1 || performance.now() - lastReset.get(s.name)! < RESET_AGAIN_MS) continue
-        await (await op.pool.get(s.port)).call('SENTINEL', 'RESET', next.masterName)
-        lastReset.set(s.name, performance.now())
-        op.step(`SENTINEL RESET ${next.masterName} again on ${s.name}: it still counted ${counted[2]} other sentinels`)
-      }
-      return missing
-    })
+    await agreeResetting(op, targets, next, { others: targets.length - 1, slavesFromMaster: true }, 'every sentinel to agree on the new counts')
     op.step(`${targets.map((s) => s.name).join(', ')} agree: ${next.replicas.length} replica(s), ${next.sentinels.length} sentinel(s)`)
     return { lab: next, name, port: member.port }
   }))
@@ -321,7 +308,7 @@ interface SentinelView {
 
 class Op {
   readonly steps: string[] = []
-  readonly pool = new Clients()
+  readonly pool = new RedisPool(CALL_TIMEOUT_MS)
 
   constructor(readonly rt: LabRuntime, readonly deadline: number, readonly signal: AbortSignal | undefined) {}
 
@@ -553,6 +540,29 @@ function exclusive<T>(rt: LabRuntime, fn: () => Promise<T>): Promise<T> {
  * the lab's replicas the master lists now: what a reset sentinel can re-discover, which is
  * every replica when they all run.
  */
+/**
+ * Wait for `agreement`, resetting again any sentinel that still counts more peers than it
+ * should RESET_AGAIN_MS after its last RESET. Seen under load on Redis 7.0: a sentinel just
+ * reset counted the removed sentinel again (Redis's docs space the resets 30 s apart for
+ * such stale news); a second RESET clears it.
+ */
+async function agreeResetting(op: Op, sentinels: LabSentinel[], lab: Lab, want: { others: number; slavesFromMaster?: boolean }, what: string): Promise<void> {
+  const lastReset = new Map(sentinels.map((s) => [s.name, performance.now()]))
+  await op.waitFor(what, async () => {
+    const missing = await agreement(op, sentinels, lab, want)
+    for (const s of sentinels) {
+      const counted = missing && new RegExp(`(^|; )${s.name}: num-other-sentinels (\\d+)/`).exec(missing)
+      if (!counted || Number(counted[2]) <= want.others || performance.now() - lastReset.get(s.name)! < RESET_AGAIN_MS) continue
+      const client = await op.pool.get(s.port)
+      const peers = ((await client.call('SENTINEL', 'SENTINELS', lab.masterName)) as unknown[]).map(pairs).map((p) => `${p.port} (${p.flags})`)
+      await client.call('SENTINEL', 'RESET', lab.masterName)
+      lastReset.set(s.name, performance.now())
+      op.step(`SENTINEL RESET ${lab.masterName} again on ${s.name}: it still counted ${counted[2]} other sentinels (${peers.join(', ')})`)
+    }
+    return missing
+  })
+}
+
 async function agreement(op: Op, sentinels: LabSentinel[], lab: Lab, want: { others: number; slavesFromMaster?: boolean }): Promise<string | null> {
   const views = await op.sentinelViews(sentinels)
   let slaves: number | null = null
@@ -644,150 +654,4 @@ function logTail(log: string): string {
   } catch {
     return ''
   }
-}
-
-// ---------------------------------------------------------------------------------------
-// lab.ini, section by section
-
-interface IniSection {
-  /** "program:redis-master" */
-  key: string
-  text: string
-}
-
-function splitIni(text: string): { head: string; sections: IniSection[] } {
-  const lines = text.split('\n')
-  const head: string[] = []
-  const sections: IniSection[] = []
-  for (const line of lines) {
-    const m = /^\s*\[([^\]]+)\]/.exec(line)
-    if (m) sections.push({ key: m[1].trim(), text: line })
-    else if (sections.length === 0) head.push(line)
-    else sections[sections.length - 1].text += `\n${line}`
-  }
-  const trim = (s: string): string => s.replace(/\s+$/, '')
-  return { head: trim(head.join('\n')), sections: sections.map((s) => ({ ...s, text: trim(s.text) })) }
-}
-
-function joinIni(head: string, sections: IniSection[]): string {
-  return `${[head, ...sections.map((s) => s.text)].filter((x) => x !== '').join('\n\n')}\n`
-}
-
-const DEPENDS_ON = /^[ \t]*depends_on[ \t]*[=:](.*)$/m
-
-/** The names a program's depends_on lists in `ini`. */
-function dependsOnOf(ini: string, program: string): string[] {
-  const s = splitIni(ini).sections.find((x) => x.key === `program:${program}`)
-  const m = s && DEPENDS_ON.exec(s.text)
-  return m ? m[1].split(',').map((x) => x.trim()).filter(Boolean) : []
-}
-
-/** The programs whose depends_on names `name`. */
-function dependentsOf(ini: string, name: string): string[] {
-  return splitIni(ini).sections
-    .filter((s) => s.key.startsWith('program:'))
-    .map((s) => s.key.slice('program:'.length))
-    .filter((p) => dependsOnOf(ini, p).includes(name))
-}
-
-/**
- * lab.ini with one change, everything else byte for byte: `add` takes the member's section
- * from renderLabIni(lab) without depends_on (it joins a running lab); `remove` drops one;
- * `dropDependency` takes names out of one program's depends_on.
- */
-function spliceIni(ini: string, lab: Lab, change: { add?: string; remove?: string; dropDependency?: { program: string; names: string[] } }): string {
-  const { head, sections } = splitIni(ini)
-  let out = sections
-  let newHead = head
-  if (change.add !== undefined || change.remove !== undefined) {
-    const rendered = splitIni(renderLabIni(lab))
-    // The generated comment says how many replicas and sentinels there are: keep it true.
-    if (head.startsWith('; Sentinel Lab "')) newHead = rendered.head
-    if (change.add !== undefined) {
-      const key = `program:${change.add}`
-      const section = rendered.sections.find((s) => s.key === key)
-      if (!section) throw new Error(`renderLabIni has no [${key}]`)
-      const text = section.text.split('\n').filter((l) => !DEPENDS_ON.test(l)).join('\n')
-      const isSentinel = lab.sentinels.some((s) => s.name === change.add)
-      const kin = isSentinel ? lab.sentinels.map((s) => `program:${s.name}`) : lab.nodes.map((n) => `program:${n.name}`)
-      const after = out.map((s) => s.key).reduce((last, k, i) => (kin.includes(k) ? i : last), -1)
-      const at = after >= 0 ? after + 1 : out.length
-      out = [...out.slice(0, at), { key, text }, ...out.slice(at)]
-    }
-    if (change.remove !== undefined) out = out.filter((s) => s.key !== `program:${change.remove}`)
-  }
-  if (change.dropDependency) {
-    const { program, names } = change.dropDependency
-    out = out.map((s) => {
-      if (s.key !== `program:${program}`) return s
-      const text = s.text.split('\n').flatMap((line) => {
-        const m = DEPENDS_ON.exec(line)
-        if (!m) return [line]
-        const keep = m[1].split(',').map((x) => x.trim()).filter((x) => x && !names.includes(x))
-        return keep.length ? [`depends_on=${keep.join(',')}`] : []
-      }).join('\n')
-      return { ...s, text }
-    })
-  }
-  return joinIni(newHead, out)
-}
-
-// ---------------------------------------------------------------------------------------
-// Redis connections
-
-class Clients {
-  private readonly clients = new Map<string, Redis>()
-
-  async get(port: number, password?: string): Promise<Redis> {
-    const key = `${port}:${password ?? ''}`
-    const existing = this.clients.get(key)
-    if (existing && existing.status === 'ready') return existing
-    if (existing) {
-      existing.disconnect()
-      this.clients.delete(key)
-    }
-    const client = new Redis({
-      host: LOOPBACK, port, password,
-      lazyConnect: true, enableOfflineQueue: false, enableReadyCheck: false,
-      connectTimeout: CALL_TIMEOUT_MS, commandTimeout: CALL_TIMEOUT_MS,
-      maxRetriesPerRequest: 0, retryStrategy: () => null, reconnectOnError: () => false,
-    })
-    let socketError: Error | null = null
-    client.on('error', (e: Error) => (socketError = e))
-    this.clients.set(key, client)
-    try {
-      await client.connect()
-    } catch (e) {
-      client.disconnect()
-      this.clients.delete(key)
-      throw socketError ?? e
-    }
-    return client
-  }
-
-  close(): void {
-    for (const c of this.clients.values()) c.disconnect()
-    this.clients.clear()
-  }
-}
-
-function reason(e: unknown): string {
-  const err = e as { code?: string; message?: string }
-  if (err.code === 'ECONNREFUSED') return 'connection refused'
-  return err.message ?? String(e)
-}
-
-function parseInfo(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const line of text.split(/\r?\n/)) {
-    const i = line.indexOf(':')
-    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1)
-  }
-  return out
-}
-
-function pairs(reply: unknown): Record<string, string> {
-  const out: Record<string, string> = {}
-  if (Array.isArray(reply)) for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i])] = String(reply[i + 1])
-  return out
 }
