@@ -48,6 +48,8 @@ export class LabService implements SentinelLabApi {
       (payload) => this.events.emit('event', { event: 'labs', payload }),
       options.env,
     )
+    // Labs a previous run left running (the app died) are found again and cleanly restarted.
+    void this.labs.discover()
   }
 
   async listLabs(): Promise<LabListing[]> {
@@ -88,14 +90,15 @@ export class LabService implements SentinelLabApi {
 
   async addLabMember(id: string, kind: 'replica' | 'sentinel'): Promise<LabStatus> {
     const lab = this.labs.requireOwned(id)
-    const r = await (kind === 'replica' ? addReplica : addSentinel)(lab.runtime())
+    const add = kind === 'replica' ? addReplica : addSentinel
+    const r = await lab.operate((rt, signal) => add(rt, { signal }))
     lab.note('add', `added ${r.name} on port ${r.port} in ${r.ms} ms: ${r.steps.join('; ')}`)
     return lab.status()
   }
 
   async removeLabMember(id: string, name: string): Promise<LabStatus> {
     const lab = this.labs.requireOwned(id)
-    const r = await removeMember(lab.runtime(), name)
+    const r = await lab.operate((rt, signal) => removeMember(rt, name, { signal }))
     lab.note('remove', `removed ${r.name} in ${r.ms} ms: ${r.steps.join('; ')}`)
     return lab.status()
   }

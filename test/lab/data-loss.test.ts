@@ -20,7 +20,10 @@ describe('dataLossWarning', () => {
   })
 
   it('says less is lost with RDB and nothing for AOF; replicas are never at risk', () => {
-    expect(dataLossWarning('redis-master', 'restart', { ...master, persistence: 'rdb' })).toMatch(/since the last save/)
+    // A restart or a stop is a clean shutdown: Redis saves its RDB first. A kill is not.
+    expect(dataLossWarning('redis-master', 'restart', { ...master, persistence: 'rdb' })).toBeNull()
+    expect(dataLossWarning('redis-master', 'start', { ...master, persistence: 'rdb' })).toMatch(/since the last save/)
+    expect(dataLossWarning('redis-master', 'kill', { ...master, persistence: 'rdb', linkedReplicas: 0 })).toMatch(/since the last save/)
     expect(dataLossWarning('redis-master', 'restart', { ...master, persistence: 'aof' })).toBeNull()
     expect(dataLossWarning('redis-replica-1', 'restart', { ...master, isMaster: false })).toBeNull()
   })

@@ -130,20 +130,35 @@ describe('labs side by side', () => {
   })
 })
 
+/** An app (a child process) that creates a lab, then dies by SIGKILL: its lab outlives it. */
+async function appThatDies(): Promise<{ id: string; oldPids: number[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, 'fixtures', 'run-lab-then-wait.ts')], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  children.push(child)
+  let out = ''
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
+  await until(() => /HEALTHY|FAILED/.test(out), 30_000, 'the first app to bring its lab up')
+  const [, id, ...pidText] = out.trim().split(/\s+/)
+  expect(out).toMatch(/^HEALTHY /)
+  const oldPids = pidText.map(Number)
+  oldPids.forEach((p) => allPids.add(p))
+  child.kill('SIGKILL')
+  await until(() => child.exitCode !== null || child.signalCode !== null, 5000, 'the first app to die')
+  expect(oldPids.filter(alive)).toEqual(oldPids) // its lab outlived it
+  return { id, oldPids }
+}
+
 describe('a lab left running by an app that died', () => {
+  it('is destroyed with its processes: nothing outlives its folder', async () => {
+    const r = registry()
+    const { id, oldPids } = await appThatDies()
+    const dir = join(r.root, id)
+    await r.destroy(id)
+    expect(existsSync(dir)).toBe(false)
+    expect(oldPids.filter(alive)).toEqual([])
+  })
+
   it('is found again at start-up and cleanly restarted', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, 'fixtures', 'run-lab-then-wait.ts')], { env, stdio: ['ignore', 'pipe', 'inherit'] })
-    children.push(child)
-    let out = ''
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
-    await until(() => /HEALTHY|FAILED/.test(out), 30_000, 'the first app to bring its lab up')
-    const [, id, ...pidText] = out.trim().split(/\s+/)
-    expect(out).toMatch(/^HEALTHY /)
-    const oldPids = pidText.map(Number)
-    oldPids.forEach((p) => allPids.add(p))
-    child.kill('SIGKILL')
-    await until(() => child.exitCode !== null || child.signalCode !== null, 5000, 'the first app to die')
-    expect(oldPids.filter(alive)).toEqual(oldPids) // its lab outlived it
+    const { id, oldPids } = await appThatDies()
 
     const r = registry()
     await r.discover()

@@ -7,6 +7,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Redis from 'ioredis'
+import type { ProcessInfo } from '../../src/shared/model'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildLab } from '../../src/main/lab/blueprint'
 import { waitHealthy } from '../../src/main/lab/health'
@@ -314,10 +315,44 @@ describe('restart policy: dispose, and a lab without replicas', () => {
     }
   })
 
-  it('no failover by the deadline (no replica may be promoted): restarted anyway; started by hand during a hold: released', async () => {
+  it('no failover by the deadline (no replica may be promoted): left down without persistence, started by hand; started by hand during a hold: released', async () => {
     // replica-priority 0 from the start (Sentinel reads it from INFO): it never promotes
     // that replica (-failover-abort-no-good-slave), so no failover can ever happen.
     const { lab, sv, events, stop } = await policyLab({ name: 'deadline', replicas: 1, sentinels: 1, quorum: 1, downAfterMs: 200, failoverTimeoutMs: 1000 }, { marginMs: 500 },
+      (l) => appendFileSync(l.replicas[0].conf, 'replica-priority 0\n'))
+    try {
+      await healthy(lab)
+      const master = (): ProcessInfo => sv.snapshot().processes.find((p) => p.program === lab.master.name)!
+      const old = master().pid
+      process.kill(old, 'SIGKILL')
+      const release = await waitFor(() => events.find((e) => e.kind === 'release'), 'the release', 10_000)
+      expect(release.kind === 'release' && release.after).toBe('deadline')
+      expect(release.kind === 'release' && release.heldMs).toBeGreaterThanOrEqual(200 + 1000 + 500)
+      expect(release.text).toMatch(/no failover within 1700 ms \(the sentinels still report 127\.0\.0\.1:\d+\); NOT restarted: without persistence it would come back empty and its replicas would resync to it/)
+      // The policy is done with it (the release is its last word): it stays down until started.
+      expect(events.map((e) => e.kind)).toEqual(['hold', 'release'])
+      expect(['EXITED', 'STOPPED']).toContain(master().state)
+      expect(sv.start({ kind: 'process', name: lab.master.name })[0].ok).toBe(true)
+      await until(() => master().pid > 0 && master().pid !== old, 5000, 'the master started by hand')
+      expect(await healthy(lab)).toBe(lab.master.port)
+
+      // Killed again, then started by hand while held: the policy lets go and starts nothing.
+      events.length = 0
+      const second = master().pid
+      process.kill(second, 'SIGKILL')
+      await waitFor(() => events.find((e) => e.kind === 'hold'), 'the second hold', 5000)
+      expect(sv.start({ kind: 'process', name: lab.master.name })[0].ok).toBe(true)
+      const let_go = await waitFor(() => events.find((e) => e.kind === 'release'), 'the release', 5000)
+      expect(let_go.kind === 'release' && let_go.after).toBe('started')
+      expect(events.map((e) => e.kind)).toEqual(['hold', 'release'])
+      expect(await healthy(lab)).toBe(lab.master.port)
+    } finally {
+      await stop()
+    }
+  })
+
+  it('no failover by the deadline with AOF persistence: restarted anyway (it comes back with its data)', async () => {
+    const { lab, sv, events, stop } = await policyLab({ name: 'deadline-aof', replicas: 1, sentinels: 1, quorum: 1, downAfterMs: 200, failoverTimeoutMs: 1000, persistence: 'aof' }, { marginMs: 500 },
       (l) => appendFileSync(l.replicas[0].conf, 'replica-priority 0\n'))
     try {
       await healthy(lab)
@@ -325,22 +360,9 @@ describe('restart policy: dispose, and a lab without replicas', () => {
       const old = pidNow()
       process.kill(old, 'SIGKILL')
       const release = await waitFor(() => events.find((e) => e.kind === 'release'), 'the release', 10_000)
-      expect(release.kind === 'release' && release.after).toBe('deadline')
-      expect(release.kind === 'release' && release.heldMs).toBeGreaterThanOrEqual(200 + 1000 + 500)
-      expect(release.text).toMatch(/no failover within 1700 ms \(the sentinels still report 127\.0\.0\.1:\d+\); restarting it anyway/)
+      expect(release.text).toMatch(/no failover within 1700 ms .*; restarting it anyway/)
       await until(() => pidNow() > 0 && pidNow() !== old, 5000, 'the master to be restarted')
       expect(events.map((e) => e.kind)).toEqual(['hold', 'release', 'restart'])
-      expect(await healthy(lab)).toBe(lab.master.port)
-
-      // Killed again, then started by hand while held: the policy lets go and starts nothing.
-      events.length = 0
-      const second = pidNow()
-      process.kill(second, 'SIGKILL')
-      await waitFor(() => events.find((e) => e.kind === 'hold'), 'the second hold', 5000)
-      expect(sv.start({ kind: 'process', name: lab.master.name })[0].ok).toBe(true)
-      const let_go = await waitFor(() => events.find((e) => e.kind === 'release'), 'the release', 5000)
-      expect(let_go.kind === 'release' && let_go.after).toBe('started')
-      expect(events.map((e) => e.kind)).toEqual(['hold', 'release'])
       expect(await healthy(lab)).toBe(lab.master.port)
     } finally {
       await stop()

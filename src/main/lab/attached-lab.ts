@@ -40,8 +40,18 @@ export class AttachedLab {
   constructor(
     private readonly source: AttachSource,
     emit: (status: LabStatus) => void,
+    private readonly onStateChange: () => void = () => {},
   ) {
-    this.throttle = new Throttle(() => emit(this.status()))
+    let listed = this.state
+    this.throttle = new Throttle(() => {
+      const status = this.status()
+      emit(status)
+      // healthy <-> degraded changes the labs list too
+      if (status.state !== listed) {
+        listed = status.state
+        this.onStateChange()
+      }
+    })
     this.watcher = new SentinelWatcher({
       sentinels: source.sentinels,
       masterName: source.masterName,

@@ -7,24 +7,27 @@ import type { Persistence } from './spec'
 
 export interface DataLossFacts {
   persistence: Persistence
-  /** The sentinels (still) believe this node is the master. */
+  /** The sentinels (still) believe this node is the master (or cannot say, and it may be). */
   isMaster: boolean
   /** Replicas that are linked to the master now: what a failover could promote. */
   linkedReplicas: number
 }
 
-function lost(persistence: Persistence): string | null {
+/** What comes back, in words, or null when nothing is lost. `clean`: a SIGTERM shutdown, which saves the RDB first. */
+function lost(persistence: Persistence, clean: boolean): string | null {
   switch (persistence) {
     case 'none': return 'it comes back empty and its replicas resync to the empty dataset: ALL data is lost'
-    case 'rdb': return 'it comes back with its last RDB snapshot and the replicas resync to it: writes since the last save are lost'
+    case 'rdb': return clean ? null : 'it comes back with its last RDB snapshot and the replicas resync to it: writes since the last save are lost'
     case 'aof': return null
   }
 }
 
 /** A warning for `action` on `node`, or null when nothing is at risk. */
 export function dataLossWarning(node: string, action: LabNodeAction, f: DataLossFacts): string | null {
-  const what = lost(f.persistence)
-  if (!what || !f.isMaster) return null
+  if (!f.isMaster) return null
+  const clean = action === 'restart' || action === 'stop'
+  const what = lost(f.persistence, clean)
+  if (!what) return null
   if (action === 'restart') {
     return `${node} is the master: restarted at once, before the sentinels fail over, ${what}. Kill it instead to let the sentinels fail over first.`
   }

@@ -43,6 +43,7 @@ export async function requestFailover(target: FailoverTarget, options: FailoverO
   const addr = (s: SentinelAddress): string => `${s.host ?? '127.0.0.1'}:${s.port}`
   try {
     let from: number | null = null
+    let fromAddress = ''
     let t0 = 0
     const problems: string[] = []
     for (const s of target.sentinels) {
@@ -56,6 +57,7 @@ export async function requestFailover(target: FailoverTarget, options: FailoverO
         t0 = performance.now()
         await c.call('SENTINEL', 'FAILOVER', name)
         from = Number(before[1])
+        fromAddress = `${before[0]}:${before[1]}`
         break
       } catch (e) {
         const m = reason(e)
@@ -73,14 +75,14 @@ export async function requestFailover(target: FailoverTarget, options: FailoverO
     const deadline = Date.now() + (options.timeoutMs ?? 20_000)
     const total = target.sentinels.length
     for (;;) {
-      const answers = await clients.masterPorts(target.sentinels, name)
-      const heard = answers.filter((a): a is number => a !== null)
+      const answers = await clients.masterAddresses(target.sentinels, name)
+      const heard = answers.filter((a): a is string => a !== null)
       const to = heard[0]
-      if (heard.length > total / 2 && to !== from && heard.every((a) => a === to)) {
-        return { from, to, ms: Math.round(performance.now() - t0) }
+      if (heard.length > total / 2 && to !== fromAddress && heard.every((a) => a === to)) {
+        return { from, to: Number(to.slice(to.lastIndexOf(':') + 1)), ms: Math.round(performance.now() - t0) }
       }
       if (Date.now() >= deadline) {
-        const seen = target.sentinels.map((s, i) => `${addr(s)} ${answers[i] === null ? 'no answer' : `port ${answers[i]}`}`).join(', ')
+        const seen = target.sentinels.map((s, i) => `${addr(s)} ${answers[i] === null ? 'no answer' : `says ${answers[i]}`}`).join(', ')
         throw new FailoverError(`the sentinels did not agree on a new master within ${options.timeoutMs ?? 20_000} ms (${seen})`, 'timeout')
       }
       await new Promise((r) => setTimeout(r, options.pollMs ?? 50))

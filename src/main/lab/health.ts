@@ -5,7 +5,7 @@
 // believes in that master and does not see it down.
 // Connections fail fast (lazyConnect, no offline queue, no retries, short timeouts) and
 // are all closed before a check returns.
-import { reason } from '../sentinel/replies'
+import { pairs, parseInfo, reason } from '../sentinel/replies'
 import { RedisPool } from './redis-pool'
 
 export interface HealthTarget {
@@ -35,22 +35,6 @@ export interface HealthReport {
 }
 
 const TIMEOUT_MS = 500
-
-
-function parseInfo(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const line of text.split(/\r?\n/)) {
-    const i = line.indexOf(':')
-    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1)
-  }
-  return out
-}
-
-function pairs(reply: unknown): Record<string, string> {
-  const out: Record<string, string> = {}
-  if (Array.isArray(reply)) for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i])] = String(reply[i + 1])
-  return out
-}
 
 type NodeView = { name: string; port: number; info: Record<string, string> | null; error: string | null }
 

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
 import type { AttachTarget, LabListing, LabSpecInput, LabStatus } from '../../shared/model'
 import { ApiError } from '../api-guard'
-import { RunStateFile, ownerAlive, survivors } from '../supervisor/recovery'
+import { type RunState, RunStateFile, ownerAlive, stopSurvivors, survivors } from '../supervisor/recovery'
 import { AttachedLab, type AttachSource, addressSource } from './attached-lab'
 import { labsRoot, readLab } from './blueprint'
 import type { Lab } from './layout'
@@ -21,6 +21,7 @@ type Controller = OwnedLab | AttachedLab
 export class LabRegistry {
   private readonly labs = new Map<string, Controller>()
   private attachCount = 0
+  private readonly attaching = new Map<string, Promise<LabStatus>>()
 
   constructor(
     private readonly emitLab: (status: LabStatus) => void,
@@ -109,32 +110,61 @@ export class LabRegistry {
     return status
   }
 
-  /** Stop the lab and delete its folder (only a lab folder inside labsRoot, holding lab.json). */
+  /**
+   * Stop the lab and delete its folder (only a lab folder inside labsRoot, holding
+   * lab.json). Refused while another process runs it; what a dead engine left running is
+   * stopped first, so no process outlives its folder.
+   */
   async destroy(id: string): Promise<void> {
     const dir = this.folder(id)
     const owner = liveOwner(dir)
     if (owner && owner.pid !== process.pid) throw new ApiError(`${id} is running under another process (pid ${owner.pid}): stop it there first`, 'failed')
-    const c = this.labs.get(id)
-    if (c) {
-      await c.shutdown()
-      this.labs.delete(id)
+    const engine = otherEngine(dir)
+    if (engine) throw new ApiError(`${id} is running under another Sentinel Lab (pid ${engine}): stop it there first`, 'failed')
+    try {
+      const c = this.labs.get(id)
+      if (c) {
+        await c.shutdown()
+        this.labs.delete(id)
+      }
+      await stopLeftovers(dir)
+      if (!existsSync(join(dir, 'lab.json'))) return // never written (a create that failed early): nothing to delete
+      // Rename first: the folder leaves the list at once, even if deleting a large one takes a while.
+      const doomed = join(this.root, `.destroying-${id}-${process.pid}`)
+      renameSync(dir, doomed)
+      rmSync(doomed, { recursive: true, force: true })
+    } finally {
+      this.changed()
     }
-    // Rename first: the folder leaves the list at once, even if deleting a large one takes a while.
-    const doomed = join(this.root, `.destroying-${id}-${process.pid}`)
-    renameSync(dir, doomed)
-    rmSync(doomed, { recursive: true, force: true })
-    this.changed()
   }
 
   async attach(target: AttachTarget): Promise<LabStatus> {
     const source = target.kind === 'folder' ? this.folderSource(target.id) : addressSource(`attached-${++this.attachCount}`, target)
     const existing = this.labs.get(source.id)
-    if (existing) return existing.status()
-    const lab = new AttachedLab(source, this.emitLab)
-    const status = await lab.attach()
-    this.labs.set(source.id, lab)
-    this.changed()
-    return status
+    if (existing instanceof AttachedLab) return existing.status()
+    if (existing && !existing.idle) throw new ApiError(`${source.id} is running here already`, 'failed')
+    // Two attaches at once (two windows) share one watcher.
+    const pending = this.attaching.get(source.id)
+    if (pending) return pending
+    const lab = new AttachedLab(source, this.emitLab, () => this.changed())
+    const run = lab.attach().then(
+      (status) => {
+        // An idle view of the folder (a lab the app ran before) gives way to the attached one.
+        this.labs.set(source.id, lab)
+        this.changed()
+        return status
+      },
+      async (e: unknown) => {
+        await lab.shutdown()
+        throw e
+      },
+    )
+    this.attaching.set(source.id, run)
+    try {
+      return await run
+    } finally {
+      this.attaching.delete(source.id)
+    }
   }
 
   /** The lab folder's layout (owned labs, and attached lab folders). */
@@ -208,19 +238,32 @@ export class LabRegistry {
   }
 }
 
+/** The supervisor run-state files of a lab folder (one per engine that ran it). */
+function runStates(dir: string): RunState[] {
+  const stateDir = join(dir, 'state')
+  try {
+    return readdirSync(stateDir).filter((f) => f.endsWith('.json'))
+      .map((f) => new RunStateFile(join(stateDir, f)).read())
+      .filter((x): x is RunState => x !== null)
+  } catch {
+    return []
+  }
+}
+
 /** Processes recorded by an engine that is gone: the app that ran this lab died. */
 function leftRunning(dir: string): boolean {
-  const stateDir = join(dir, 'state')
-  let files: string[]
-  try {
-    files = readdirSync(stateDir).filter((f) => f.endsWith('.json'))
-  } catch {
-    return false
-  }
-  return files.some((f) => {
-    const state = new RunStateFile(join(stateDir, f)).read()
-    return state !== null && !ownerAlive(state) && state.enginePid !== process.pid && survivors(state).length > 0
-  })
+  return runStates(dir).some((s) => !ownerAlive(s) && s.enginePid !== process.pid && survivors(s).length > 0)
+}
+
+/** The pid of another live engine (an app, `serve`, `up`) that runs this lab, if any. */
+function otherEngine(dir: string): number | null {
+  return runStates(dir).find((s) => ownerAlive(s) && survivors(s).length > 0)?.enginePid ?? null
+}
+
+/** Stop what a dead engine left running in this lab (checked by pid and start time). */
+async function stopLeftovers(dir: string): Promise<void> {
+  const left = runStates(dir).filter((s) => !ownerAlive(s)).flatMap((s) => survivors(s))
+  if (left.length > 0) await stopSurvivors(left, 5000)
 }
 
 function createdAt(dir: string): number | null {

@@ -18,6 +18,8 @@ export interface Member {
 
 /** What the lab itself did (actions, restart policy), for the timeline. */
 export interface LabNote {
+  /** Counts up from 1 per lab: stable while the note is kept. */
+  id: number
   t: number
   type: string
   text: string
@@ -80,8 +82,8 @@ export function mergedTimeline(entries: readonly TimelineEntry[], notes: readonl
     id: e.id, t: e.firstSeen, type: e.type, text: e.event.raw, seenBy: e.seenBy.map((id) => sentinelNames.get(id) ?? id), source: 'sentinel',
   }))
   // Notes get ids far above the watcher's so keyed lists never confuse the two.
-  const fromLab = notes.slice(-TIMELINE_MAX).map((n, i): LabTimelineEntry => ({
-    id: 1_000_000_000 + notes.length - Math.min(notes.length, TIMELINE_MAX) + i, t: n.t, type: n.type, text: n.text, seenBy: [], source: 'lab',
+  const fromLab = notes.slice(-TIMELINE_MAX).map((n): LabTimelineEntry => ({
+    id: 1_000_000_000 + n.id, t: n.t, type: n.type, text: n.text, seenBy: [], source: 'lab',
   }))
   return [...fromSentinels, ...fromLab].sort((a, b) => a.t - b.t || a.id - b.id).slice(-TIMELINE_MAX)
 }

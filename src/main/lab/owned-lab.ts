@@ -14,6 +14,7 @@ import { dataLossWarning } from './data-loss'
 import { requestFailover } from './failover'
 import { type LabNote, mergedTimeline, nodeStatuses, runningState, sentinelStatuses } from './lab-status'
 import type { Lab } from './layout'
+import { liveOwner } from './owner'
 import { type LabHandle, runLab } from './runner'
 import { Throttle } from './throttle'
 
@@ -32,11 +33,14 @@ export class OwnedLab {
   private starting: Promise<void> | null = null
   private stopping: Promise<void> | null = null
   private readonly notes: LabNote[] = []
+  private noteCount = 0
   /** The watcher's timeline, kept when the lab stops so the story stays on screen. */
   private lastTimeline: readonly TimelineEntry[] = []
   /** Each node's role when the lab last stopped. */
   private readonly lastRoles = new Map<string, LabNodeStatus['role']>()
   private readonly paused = new Set<string>()
+  /** Changes in flight (operate()): aborted and awaited before the lab stops. */
+  private readonly operations = new Set<{ abort: AbortController; done: Promise<void> }>()
   private readonly held = new Set<string>()
   private readonly throttle: Throttle
 
@@ -45,7 +49,16 @@ export class OwnedLab {
     emit: (status: LabStatus) => void,
     private readonly onStateChange: () => void = () => {},
   ) {
-    this.throttle = new Throttle(() => emit(this.status()))
+    let listed = this.state
+    this.throttle = new Throttle(() => {
+      const status = this.status()
+      emit(status)
+      // healthy <-> degraded is decided as the status is built: the labs list follows it here.
+      if (status.state !== listed) {
+        listed = status.state
+        this.onStateChange()
+      }
+    })
   }
 
   get id(): string {
@@ -111,7 +124,12 @@ export class OwnedLab {
 
   listing(): LabListing {
     const s = this.layout?.spec
-    return { id: this.id, kind: 'owned', name: s?.name ?? this.id, dir: this.dir, state: this.state, runningElsewhere: null, createdAt: null }
+    // Stopped here, the folder may since run under `sentinel-lab up` in a terminal.
+    const owner = this.idle ? liveOwner(this.dir) : null
+    return {
+      id: this.id, kind: 'owned', name: s?.name ?? this.id, dir: this.dir, state: owner ? 'healthy' : this.state,
+      runningElsewhere: owner && owner.pid !== process.pid ? { pid: owner.pid } : null, createdAt: null,
+    }
   }
 
   /**
@@ -175,6 +193,8 @@ export class OwnedLab {
       this.setState('stopping')
       this.abort?.abort()
       await this.starting?.catch(() => {})
+      for (const op of this.operations) op.abort.abort()
+      await Promise.all([...this.operations].map((op) => op.done))
       await this.teardown()
       this.setState('stopped')
     })()
@@ -210,7 +230,8 @@ export class OwnedLab {
       const port = lab.nodes.find((n) => n.name === name)!.port
       const warning = dataLossWarning(name, action, {
         persistence: lab.spec.persistence,
-        isMaster: topo?.master?.port === port,
+        // Sentinels that cannot say count as "it may be the master", as in the restart policy.
+        isMaster: topo?.master ? topo.master.port === port : topo?.nodes.find((n) => n.port === port)?.role !== 'replica',
         linkedReplicas: (topo?.nodes ?? []).filter((n) => n.port !== port && n.role === 'replica' && n.masterLinkStatus === 'up').length,
       })
       if (warning) throw new ApiError(warning, 'needs-confirmation')
@@ -257,15 +278,27 @@ export class OwnedLab {
     return this.status()
   }
 
-  /** The running lab's current layout and supervisor, for membership changes. */
-  runtime(): LabHandle {
+  /**
+   * Run a change to the running lab (a membership change) tied to its life: stop() aborts it
+   * and waits for it before the processes go, so it never edits files under a later run.
+   */
+  async operate<T>(fn: (runtime: LabHandle, signal: AbortSignal) => Promise<T>): Promise<T> {
     this.requireRunning()
-    return this.handle!
+    const abort = new AbortController()
+    const run = fn(this.handle!, abort.signal)
+    const entry = { abort, done: run.then(() => {}, () => {}) }
+    this.operations.add(entry)
+    try {
+      return await run
+    } finally {
+      this.operations.delete(entry)
+      this.throttle.schedule()
+    }
   }
 
   /** Something the lab did, for the timeline. */
   note(type: string, text: string): void {
-    this.notes.push({ t: Date.now(), type, text })
+    this.notes.push({ id: ++this.noteCount, t: Date.now(), type, text })
     if (this.notes.length > NOTES_MAX) this.notes.splice(0, this.notes.length - NOTES_MAX)
     this.throttle.schedule()
   }

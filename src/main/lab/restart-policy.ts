@@ -15,6 +15,7 @@
 // supervisor's, with its backoff and FATAL, so the policy can never make a restart loop.
 import type { ActionOutcome, ProcessInfo, Target, TransitionEvent } from '../../shared/model'
 import type { Lab, LabNode } from './layout'
+import type { Persistence } from './spec'
 import { SentinelClients, majorityMaster, mostReported } from './sentinel-ask'
 
 /** 'not-master': the sentinels were silent when it died, and name another master once they answer. */
@@ -69,6 +70,13 @@ export interface PolicyOptions {
   pollMs?: number
   /** Added to down-after + failover-timeout for the hold's deadline (default 2000 ms). */
   marginMs?: number
+}
+
+/** What a master brings back when it returns before a failover, or null when nothing is lost. */
+function lossOnReturn(persistence: Persistence): string | null {
+  if (persistence === 'none') return 'without persistence it would come back empty'
+  if (persistence === 'rdb') return 'it would come back with its last RDB snapshot'
+  return null
 }
 
 /** What the policy needs from the supervisor. */
@@ -196,7 +204,15 @@ export function keepRedisNodesUp(supervisor: PolicySupervisor, getLab: () => Lab
         }
         if (Date.now() >= deadline) {
           const seen = mostReported(answers)
-          release('deadline', seen, `no failover within ${deadlineMs} ms (the sentinels ${seen === null ? 'do not answer' : `still report 127.0.0.1:${seen}`}); restarting it anyway`)
+          const why = `no failover within ${deadlineMs} ms (the sentinels ${seen === null ? 'do not answer' : `still report 127.0.0.1:${seen}`})`
+          const loss = now.nodes.length > 1 ? lossOnReturn(now.spec.persistence) : null
+          if (loss) {
+            // Coming back as the master would take the replicas' data with it: leave it down.
+            release('deadline', seen, `${why}; NOT restarted: ${loss} and its replicas would resync to it. ` +
+              'Start it yourself once you have decided (the app asks first), or make a failover possible')
+            return
+          }
+          release('deadline', seen, `${why}; restarting it anyway`)
           break
         }
         await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), hold.cancel.signal)

@@ -19,11 +19,16 @@ export class SentinelClients {
 
   /** The master port each sentinel reports (null: no answer, or it knows no such master). */
   async masterPorts(sentinels: readonly SentinelAddress[], masterName: string): Promise<(number | null)[]> {
+    return (await this.masterAddresses(sentinels, masterName)).map((a) => (a ? Number(a.slice(a.lastIndexOf(':') + 1)) : null))
+  }
+
+  /** The master "host:port" each sentinel reports (a deployment's nodes may share a port on several hosts). */
+  async masterAddresses(sentinels: readonly SentinelAddress[], masterName: string): Promise<(string | null)[]> {
     return Promise.all(sentinels.map(async (s) => {
       try {
         const c = await this.get(s)
         const reply = (await c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)) as [string, string] | null
-        return reply ? Number(reply[1]) : null
+        return reply ? `${reply[0]}:${reply[1]}` : null
       } catch {
         return null
       }
