@@ -138,6 +138,8 @@ export interface LabNodeStatus {
   /** Bytes behind the master's offset (replicas), null when unknown. */
   lagBytes: number | null
   reachable: boolean
+  /** Why it could not be reached (connection refused, WRONGPASS ...), null when it was. */
+  error: string | null
   /** Stopped with SIGSTOP (a hung node) and not resumed yet. */
   paused: boolean
   /** Down and held down by the lab's restart policy until the sentinels fail over. */
@@ -158,6 +160,8 @@ export interface LabSentinelStatus {
   /** Reachable, and CKQUORUM answered OK. */
   ok: boolean
   reachable: boolean
+  /** Why it could not be reached, null when it was. */
+  error: string | null
   paused: boolean
   processState: ProcessState | null
 }

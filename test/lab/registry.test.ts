@@ -108,6 +108,12 @@ describe('labs side by side', () => {
     expect(watcher.list().some((l) => l.id === attached.id)).toBe(false)
   })
 
+  it('attaching with a wrong password says which password was refused', async () => {
+    const s = r.get(b.id)
+    const err = await registry().attach({ kind: 'addresses', sentinels: [`127.0.0.1:${s.sentinels[0].port}`], masterName: 'mymaster', password: 'not-the-password' }).catch((e: Error) => e)
+    expect((err as Error).message).toMatch(/could not attach: 127\.0\.0\.1:\d+ refuses the nodes' password \(requirepass\) given \((NOAUTH|WRONGPASS)/)
+  })
+
   it('attaching to an address where no sentinel answers fails plainly', async () => {
     const err = await registry().attach({ kind: 'addresses', sentinels: ['127.0.0.1:1'], masterName: 'mymaster' }).catch((e: Error) => e)
     expect((err as Error).message).toMatch(/no sentinel answered/)

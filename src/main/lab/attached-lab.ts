@@ -1,6 +1,7 @@
 // A Sentinel deployment the app watches but does not run (attach mode): a lab folder run by
 // `sentinel-lab up` in a terminal, or any sentinels given by address. Topology and timeline
 // only; its one action is a manual failover through the sentinels. No process is owned.
+import Redis from 'ioredis'
 import type { AttachTarget, LabListing, LabState, LabStatus } from '../../shared/model'
 import { ApiError } from '../api-guard'
 import { reason } from '../sentinel/replies'
@@ -86,6 +87,13 @@ export class AttachedLab {
       await this.watcher.close()
       throw new ApiError(`could not attach: ${why}`, 'failed')
     }
+    // A wrong password would only show as every node unreachable: ask the master, say it now.
+    const refusal = await authRefusal(topo.master.host, topo.master.port, this.source.password)
+    if (refusal) {
+      await this.watcher.close()
+      const where = `${topo.master.host}:${topo.master.port}`
+      throw new ApiError(`could not attach: ${this.source.password ? `${where} refuses the nodes' password (requirepass) given` : `${where} needs the nodes' password (requirepass)`} (${refusal})`, 'failed')
+    }
     this.state = 'healthy'
     this.throttle.schedule()
     return this.status()
@@ -147,5 +155,22 @@ export class AttachedLab {
   async shutdown(): Promise<void> {
     await this.watcher.close()
     this.throttle.cancel()
+  }
+}
+
+/** The server's answer when it refuses `password` (WRONGPASS, NOAUTH), else null (also when unreachable). */
+async function authRefusal(host: string, port: number, password: string | undefined): Promise<string | null> {
+  const c = new Redis({ host, port, password, lazyConnect: true, enableOfflineQueue: false, connectTimeout: 1000, commandTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null })
+  let seen: string | null = null
+  c.on('error', (e: Error) => (seen ??= e.message))
+  try {
+    await c.connect()
+    await c.ping()
+    return null
+  } catch (e) {
+    const m = seen ?? reason(e)
+    return /WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(m) ? m : null
+  } finally {
+    c.disconnect()
   }
 }

@@ -31,7 +31,8 @@ Options:
   --quorum Q      sentinels that must agree the master is down (default min(2, sentinels))
   --name NAME     the lab's name (default '${DEFAULTS.name}')
   --dir D         the lab folder (default: ${join(labsRoot(), '<name>')})
-  --fast          fast Sentinel timers (failovers in about a second)
+  --fast          fast Sentinel timers (SENTINEL DEBUG): a killed master's replacement in
+                  about 3 s and the old master back as a replica in about 4 s, instead of 13 s
   --json          print one JSON object instead of the line:
                   {"name","dir","healthyMs","master":{"name","port","pid","role"},"replicas":[...],"sentinels":[...]}
   -h, --help      show this help`,

@@ -93,13 +93,12 @@ interface Service {
 }
 
 function header(lab: Lab, image: string): string[] {
-  const first = lab.master.port
-  const last = Math.max(...lab.nodes.map((n) => n.port))
+  const nodes = lab.nodes.map((n) => n.port)
   const sentinels = lab.sentinels.map((s) => s.port)
   return [
     `# Sentinel Lab "${lab.spec.name}" as a Docker Compose project: \`docker compose up -d\` in this folder.`,
     `# ${lab.replicas.length} replica(s), ${lab.sentinels.length} sentinel(s), master name ${lab.masterName}, quorum ${lab.spec.quorum}, image ${image}.`,
-    `# Nodes on 127.0.0.1:${first}${last !== first ? `-${last}` : ''}, sentinels on 127.0.0.1:${sentinels.join(', ')}: stop the local lab first (same ports).`,
+    `# Master and replicas on 127.0.0.1 ports ${nodes.join(', ')}, sentinels on ${sentinels.join(', ')}: stop the local lab first (same ports).`,
     '#',
     '# network_mode: host. Sentinel hands clients the addresses it sees: on a bridge network it',
     '# would see and announce container addresses (172.x) and container ports that clients on',

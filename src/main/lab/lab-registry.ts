@@ -80,11 +80,15 @@ export class LabRegistry {
   }
 
   async create(spec: LabSpecInput): Promise<LabStatus> {
-    const full = { ...spec, timers: spec.timers ?? 'fast' }
+    // Unnamed labs get a name no other lab has (lab, lab-2, ...): the list and dialogs name them.
+    const taken = new Set(this.list().map((l) => l.name))
+    let name = spec.name ?? 'lab'
+    for (let i = 2; spec.name === undefined && taken.has(name); i++) name = `lab-${i}`
+    const full = { ...spec, name, timers: spec.timers ?? 'fast' }
     const errors = validateSpec(full)
     if (errors.length > 0) throw new ApiError(errors.map((e) => `${e.field}: ${e.message}`).join('; '), 'invalid-argument')
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')
-    const dir = join(this.root, `${full.name ?? 'lab'}-${stamp}-${Math.random().toString(36).slice(2, 6)}`)
+    const dir = join(this.root, `${full.name}-${stamp}-${Math.random().toString(36).slice(2, 6)}`)
     const lab = this.owned(dir)
     this.changed()
     return lab.run(full)

@@ -50,6 +50,7 @@ export function nodeStatuses(members: Member[], f: MemberFacts): LabNodeStatus[]
       offset: t?.offset ?? null,
       lagBytes: t?.lagBytes ?? null,
       reachable: t?.reachable ?? false,
+      error: t?.reachable ? null : (t?.error ?? null),
       paused: f.paused.has(m.name),
       held: f.held.has(m.name),
       processState: proc?.state ?? null,
@@ -70,6 +71,7 @@ export function sentinelStatuses(members: Member[], f: MemberFacts): LabSentinel
       flags: t?.flags ?? [],
       ok: Boolean(t?.reachable && t.ckquorum?.ok),
       reachable: t?.reachable ?? false,
+      error: t?.reachable ? null : (t?.error ?? null),
       paused: f.paused.has(m.name),
       processState: proc?.state ?? null,
     }

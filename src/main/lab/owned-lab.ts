@@ -93,9 +93,10 @@ export class OwnedLab {
     const facts = { procs, topology, live: this.watcher !== null, paused: this.paused, held: this.held }
     let nodes = lab ? nodeStatuses(lab.nodes, facts) : []
     let sentinels = lab ? sentinelStatuses(lab.sentinels, facts) : []
+    // Without a watcher (stopping, stopped): the roles they had last, as a failover does not undo itself.
+    if (!this.watcher) nodes = nodes.map((n) => ({ ...n, role: this.lastRoles.get(n.name) ?? n.role }))
     if (this.idle) {
-      // The roles they had when the lab stopped: a failover does not undo itself.
-      nodes = nodes.map((n) => ({ ...n, role: this.lastRoles.get(n.name) ?? n.role, pid: 0, reachable: false, linkStatus: null, paused: false, held: false }))
+      nodes = nodes.map((n) => ({ ...n, pid: 0, reachable: false, linkStatus: null, paused: false, held: false }))
       sentinels = sentinels.map((s) => ({ ...s, pid: 0, ok: false, reachable: false, flags: [], paused: false }))
     }
     const names = new Map((lab?.sentinels ?? []).map((s) => [`127.0.0.1:${s.port}`, s.name]))
@@ -196,6 +197,7 @@ export class OwnedLab {
       for (const op of this.operations) op.abort.abort()
       await Promise.all([...this.operations].map((op) => op.done))
       await this.teardown()
+      this.note('stop', 'lab stopped: every process is gone')
       this.setState('stopped')
     })()
     try {

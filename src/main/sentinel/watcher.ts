@@ -105,6 +105,10 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
     // Wait (bounded) for the first connections, so the first look does not see them all as down.
     await Promise.all(this.sentinels.flatMap((l) => [ready(l.cmd, this.timeoutMs * 2), ready(l.sub, this.timeoutMs * 2)]))
     await this.refresh()
+    // The data nodes are found by that first look: wait (bounded) for their connections and
+    // look again, so the first model does not show every node as unreachable.
+    await Promise.all([...this.nodes.values()].map((n) => ready(n.cmd, this.timeoutMs * 2)))
+    await this.refresh()
   }
 
   /** The model as of now. */
