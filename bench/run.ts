@@ -8,6 +8,7 @@ import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
 import { bringupBench, defaults as bringupDefaults } from './bringup'
 import { defaults as failoverDefaults, failoverBench } from './failover'
+import { defaults as logFloodDefaults, logFloodBench } from './logflood'
 import { defaults as logDefaults, logThroughputBench } from './logthroughput'
 import { type BenchResult, formatTable, toJson } from './report'
 import { defaults as restartDefaults, restartBench } from './restart'
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, (f: Flags, progress: (s: string) => void) => Pr
   logthroughput: (f, p) => logThroughputBench({ ...logDefaults, seconds: f.seconds }, p),
   bringup: (_f, p) => bringupBench(bringupDefaults, p),
   failover: (f, p) => failoverBench({ ...failoverDefaults, fastRuns: f.fastRuns, realisticRuns: f.realisticRuns }, p),
+  logflood: (_f, p) => logFloodBench(logFloodDefaults, p),
 }
 
 async function main(): Promise<number> {

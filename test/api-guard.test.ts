@@ -53,6 +53,16 @@ describe('lab calls are validated', () => {
     expect(await refused('createLab', [{ password: 'x' }])).toMatch(/password: unknown lab spec field/)
   })
 
+  it('log follows: a program or lab member source and a bounded tail', async () => {
+    await expect(dispatch(api, 'followLog', [{ kind: 'lab', lab: 'lab-1', member: 'sentinel-1' }, 500])).resolves.toBe('ok')
+    await expect(dispatch(api, 'followLog', [{ kind: 'program', name: 'web:web_00', channel: 'stderr' }, 0])).resolves.toBe('ok')
+    expect(await refused('followLog', [{ kind: 'file', path: '/etc/shadow' }, 10])).toMatch(/\{kind: 'program' \| 'lab'/)
+    expect(await refused('followLog', [{ kind: 'lab', lab: '..', member: 'x' }, 10])).toMatch(/lab or node name/)
+    expect(await refused('followLog', [{ kind: 'program', name: 'x', channel: 'both' }, 10])).toMatch(/channel 'stdout' or 'stderr'/)
+    expect(await refused('followLog', [{ kind: 'lab', lab: 'l', member: 'm' }, 1e9])).toMatch(/from 0 to 100000/)
+    expect(await refused('unfollowLog', ['1'])).toMatch(/a follow id/)
+  })
+
   it('passes well-formed arguments through unchanged', () => {
     expect(calls.find((c) => c.method === 'labNodeAction')?.args).toEqual(['lab', 'redis-master', 'kill', false])
   })

@@ -85,6 +85,20 @@ const attachTarget = (v: unknown, i: number): void => {
   }
 }
 const labId: Check = (a) => (expectCount(a, 1), labName(a[0], 0))
+const logSource = (v: unknown, i: number): void => {
+  const t = v as Record<string, unknown>
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) throw invalid(i, 'a log source object')
+  if (t.kind === 'program') {
+    if (typeof t.name !== 'string' || t.name.length === 0 || t.name.length > 255) throw invalid(i, 'a program name')
+    if (t.channel !== 'stdout' && t.channel !== 'stderr') throw invalid(i, "channel 'stdout' or 'stderr'")
+    return
+  }
+  if (t.kind !== 'lab') throw invalid(i, "{kind: 'program' | 'lab', ...}")
+  labName(t.lab, i)
+  labName(t.member, i)
+}
+/** Lines a pane may ask for up front. */
+const MAX_TAIL = 100_000
 
 const CHECKS: Record<ApiMethod, Check> = {
   getSnapshot: none,
@@ -121,6 +135,15 @@ const CHECKS: Record<ApiMethod, Check> = {
   },
   removeLabMember: (a) => (expectCount(a, 2), labName(a[0], 0), labName(a[1], 1)),
   exportLabCompose: labId,
+  followLog: (a) => {
+    expectCount(a, 2)
+    logSource(a[0], 0)
+    if (typeof a[1] !== 'number' || !Number.isInteger(a[1]) || a[1] < 0 || a[1] > MAX_TAIL) throw invalid(1, `a whole number of lines from 0 to ${MAX_TAIL}`)
+  },
+  unfollowLog: (a) => {
+    expectCount(a, 1)
+    if (typeof a[0] !== 'number' || !Number.isInteger(a[0]) || a[0] < 1) throw invalid(0, 'a follow id')
+  },
   pickConfigPath: (a) => {
     expectCount(a, 1)
     if (a[0] !== 'file' && a[0] !== 'folder') throw invalid(0, "'file' or 'folder'")

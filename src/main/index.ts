@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron'
 import { IPC_CALL, IPC_EVENT } from '../shared/api'
 import { ApiError, dispatch, toErrorData } from './api-guard'
+import { trackFollows } from './logs/page-follows'
 import { LabService } from './service'
 import { appVersion } from './version'
 
@@ -78,6 +79,20 @@ void app.whenReady().then(() => {
   })
   // No permission (camera, notifications, ...) is ever granted to the renderer.
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))
+  // Logs followed per window: a closed (or reloaded-away) window stops following them.
+  const follows = new Map<number, Set<number>>()
+  const followsOf = (wc: Electron.WebContents): Set<number> => {
+    let set = follows.get(wc.id)
+    if (!set) {
+      const mine = (set = new Set<number>())
+      follows.set(wc.id, mine)
+      wc.once('destroyed', () => {
+        for (const id of mine) void service.unfollowLog(id)
+        follows.delete(wc.id)
+      })
+    }
+    return set
+  }
   ipcMain.handle(IPC_CALL, async (event, method: unknown, args: unknown) => {
     // Only our own page may call: reject frames loaded from anywhere else.
     const url = event.senderFrame?.url ?? ''
@@ -85,7 +100,9 @@ void app.whenReady().then(() => {
       return { error: toErrorData(new ApiError('calls are accepted from the app window only', 'invalid-argument')) }
     }
     try {
-      return { result: await dispatch(service, method, args) }
+      const result = await dispatch(service, method, args)
+      trackFollows(followsOf(event.sender), method, args, result)
+      return { result }
     } catch (e) {
       return { error: toErrorData(e) }
     }

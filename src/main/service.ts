@@ -12,13 +12,17 @@ import type {
   LabNodeAction,
   LabSpecInput,
   LabStatus,
+  LogFollowStart,
+  LogSource,
   SupervisorSnapshot,
   Target,
   UpdateResult,
 } from '../shared/model'
 import { exportCompose } from './lab/compose'
 import { LabRegistry } from './lab/lab-registry'
+import { LogHub } from './logs/log-hub'
 import { addReplica, addSentinel, removeMember } from './lab/membership'
+import { ApiError } from './api-guard'
 import { ConfigError } from './supervisor/config-loader'
 import { Supervisor } from './supervisor/supervisor'
 import { logDir, recentFile, stateDir } from './paths'
@@ -37,6 +41,8 @@ export class LabService implements SentinelLabApi {
   readonly events = new EventEmitter<{ event: [ApiEventMessage] }>()
   /** The labs: each runs under its own supervisor, in its own folder under labsRoot(). */
   readonly labs: LabRegistry
+  /** The logs the UI follows. */
+  readonly logs: LogHub
 
   constructor(private readonly options: ServiceOptions) {
     this.supervisor = new Supervisor({ logDir: logDir(options.env), stateDir: stateDir(options.env) })
@@ -48,6 +54,7 @@ export class LabService implements SentinelLabApi {
       (payload) => this.events.emit('event', { event: 'labs', payload }),
       options.env,
     )
+    this.logs = new LogHub((payload) => this.events.emit('event', { event: 'log', payload }))
     // Labs a previous run left running (the app died) are found again and cleanly restarted.
     void this.labs.discover()
   }
@@ -105,6 +112,34 @@ export class LabService implements SentinelLabApi {
 
   async exportLabCompose(id: string): Promise<ComposeExportResult> {
     return exportCompose(this.labs.layout(id))
+  }
+
+  async followLog(source: LogSource, tailLines: number): Promise<LogFollowStart> {
+    return this.logs.follow(this.logPath(source), tailLines)
+  }
+
+  unfollowLog(id: number): Promise<void> {
+    return this.logs.unfollow(id)
+  }
+
+  /** The file behind a log source; not-found when it has none. */
+  private logPath(source: LogSource): string {
+    if (source.kind === 'program') {
+      const p = this.supervisor.snapshot().processes.find((x) => x.name === source.name)
+      if (!p) throw new ApiError(`no program ${source.name} in the open configuration`, 'not-found')
+      const path = source.channel === 'stderr' ? p.stderrLogfile : p.stdoutLogfile
+      if (!path) throw new ApiError(`${source.name} has no ${source.channel} log file (${source.channel}_logfile is NONE${source.channel === 'stderr' ? ', or redirect_stderr sends it to stdout' : ''})`, 'not-found')
+      return path
+    }
+    let lab
+    try {
+      lab = this.labs.layout(source.lab)
+    } catch {
+      throw new ApiError(`${source.lab}: no log files here (an attached deployment's logs are on its own machines)`, 'not-found')
+    }
+    const member = [...lab.nodes, ...lab.sentinels].find((m) => m.name === source.member)
+    if (!member) throw new ApiError(`${source.member}: no such node or sentinel in ${source.lab}`, 'not-found')
+    return member.log
   }
 
   async getSnapshot(): Promise<SupervisorSnapshot> {
@@ -171,7 +206,7 @@ export class LabService implements SentinelLabApi {
 
   /** Stop every process; the app calls this before it quits. */
   async shutdown(): Promise<void> {
-    await Promise.all([this.labs.shutdown(), this.supervisor.shutdown()])
+    await Promise.all([this.logs.closeAll(), this.labs.shutdown(), this.supervisor.shutdown()])
   }
 
   private recent(): string[] {

@@ -8,6 +8,9 @@ import type {
   LabNodeAction,
   LabSpecInput,
   LabStatus,
+  LogBatch,
+  LogFollowStart,
+  LogSource,
   ProcessInfo,
   SupervisorSnapshot,
   Target,
@@ -69,6 +72,12 @@ export interface SentinelLabApi {
   removeLabMember(id: string, name: string): Promise<LabStatus>
   /** Write a docker compose folder that runs the same topology. */
   exportLabCompose(id: string): Promise<ComposeExportResult>
+  /**
+   * Follow a log: its last `tailLines` lines now, then 'log' events with what it writes,
+   * through rotation, until unfollowLog (or the renderer goes away).
+   */
+  followLog(source: LogSource, tailLines: number): Promise<LogFollowStart>
+  unfollowLog(id: number): Promise<void>
 }
 
 export interface AppEnvironment {
@@ -104,6 +113,8 @@ export const API_METHODS = [
   'addLabMember',
   'removeLabMember',
   'exportLabCompose',
+  'followLog',
+  'unfollowLog',
 ] as const satisfies readonly (keyof SentinelLabApi)[]
 export type ApiMethod = (typeof API_METHODS)[number]
 
@@ -119,6 +130,8 @@ export interface ApiEvents {
   lab: LabStatus
   /** The list of labs changed (created, destroyed, attached, started or stopped). */
   labs: LabListing[]
+  /** New lines of a followed log. */
+  log: LogBatch
 }
 export type ApiEventName = keyof ApiEvents
 export interface ApiEventMessage<K extends ApiEventName = ApiEventName> {

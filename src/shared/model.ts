@@ -249,3 +249,34 @@ export interface ComposeExportResult {
   dir: string
   files: string[]
 }
+
+/** What a log pane follows: a program of the opened configuration, or a lab's node or sentinel. */
+export type LogSource =
+  | { kind: 'program'; name: string; channel: 'stdout' | 'stderr' }
+  | { kind: 'lab'; lab: string; member: string }
+
+/** The answer to followLog: the last lines of the file, then 'log' events carry what follows. */
+export interface LogFollowStart {
+  /** Names this follow in 'log' events and in unfollowLog. */
+  id: number
+  /** The file followed (it may be rotated: x.log -> x.log.1; the follow goes on in x.log). */
+  path: string
+  /** The last lines (at most the tail asked for), oldest first. */
+  lines: string[]
+  /** The file held more lines before these. */
+  truncated: boolean
+}
+
+/**
+ * New lines of one follow. Batched (a few per second at most); when a program writes faster
+ * than a pane can take, the oldest pending lines are dropped and counted in `skipped` (the
+ * whole log stays on disk).
+ */
+export interface LogBatch {
+  id: number
+  lines: string[]
+  /** Lines dropped before these since the last batch. */
+  skipped: number
+  /** The file was rotated (or truncated) since the last batch. */
+  rotated: boolean
+}

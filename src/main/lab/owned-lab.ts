@@ -7,6 +7,7 @@ import { basename, join } from 'node:path'
 import type { LabListing, LabNodeAction, LabNodeStatus, LabSpecInput, LabState, LabStatus } from '../../shared/model'
 import { ApiError } from '../api-guard'
 import type { TimelineEntry } from '../sentinel/timeline'
+import type { Topology } from '../sentinel/topology'
 import { SentinelWatcher } from '../sentinel/watcher'
 import type { Supervisor } from '../supervisor/supervisor'
 import { readLab } from './blueprint'
@@ -214,6 +215,8 @@ export class OwnedLab {
     try {
       const r = await requestFailover(lab)
       this.note('failover', `failover done: 127.0.0.1:${r.from} -> 127.0.0.1:${r.to} in ${r.ms} ms`)
+      // The answer should show the new master: wait (bounded) for the watcher to have it too.
+      if (this.watcher) await this.modelShows(this.watcher, (t) => t.master?.port === r.to, 2000)
     } catch (e) {
       throw new ApiError(e instanceof Error ? e.message : String(e), 'failed')
     }
@@ -340,11 +343,15 @@ export class OwnedLab {
    */
   private modelCaughtUp(watcher: SentinelWatcher, timeoutMs: number): Promise<void> {
     const lab = this.layout!
-    const healthy = (): boolean => {
-      const topology = watcher.topology()
+    return this.modelShows(watcher, (topology) => {
       const facts = { procs: this.supervisor?.snapshot().processes ?? [], topology, live: true, paused: this.paused, held: this.held }
       return runningState(nodeStatuses(lab.nodes, facts), sentinelStatuses(lab.sentinels, facts), topology) === 'healthy'
-    }
+    }, timeoutMs)
+  }
+
+  /** Resolves once the watcher's model satisfies `check`, or after `timeoutMs` anyway. */
+  private modelShows(watcher: SentinelWatcher, check: (t: Topology) => boolean, timeoutMs: number): Promise<void> {
+    const healthy = (): boolean => check(watcher.topology())
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer)

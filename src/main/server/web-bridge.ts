@@ -10,6 +10,7 @@ import { extname, join, normalize, sep } from 'node:path'
 import { WebSocket, WebSocketServer } from 'ws'
 import { WS_PATH, type WireRequest, type WireResponse } from '../../shared/api'
 import { dispatch, toErrorData } from '../api-guard'
+import { trackFollows } from '../logs/page-follows'
 import type { LabService } from '../service'
 
 export interface WebBridgeOptions {
@@ -71,6 +72,12 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   options.service.events.on('event', forward)
 
   wss.on('connection', (ws) => {
+    // Logs this page follows: a page that goes away stops following them.
+    const follows = new Set<number>()
+    ws.on('close', () => {
+      for (const id of follows) void options.service.unfollowLog(id)
+      follows.clear()
+    })
     ws.on('message', async (raw) => {
       let req: Partial<WireRequest>
       try {
@@ -84,6 +91,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       const reply: WireResponse = { id: typeof req.id === 'number' ? req.id : -1 }
       try {
         reply.result = await dispatch(options.service, req.method, req.args)
+        trackFollows(follows, req.method, req.args, reply.result)
       } catch (e) {
         reply.error = toErrorData(e)
       }

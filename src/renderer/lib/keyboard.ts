@@ -2,6 +2,8 @@
 export interface ShortcutHandlers {
   move(delta: 1 | -1): void
   action(a: 'start' | 'stop' | 'restart'): void
+  /** Open the selected program's log in a pane. */
+  log(): void
   focusFilter(): void
   open(): void
   help(): void
@@ -22,8 +24,8 @@ export function handleShortcut(e: KeyboardEvent, h: ShortcutHandlers): void {
   }
   if (e.key === 'Escape') return h.escape()
   if (mod || e.altKey || typing(e.target)) return
-  // Inside an open menu or dialog the arrows are theirs.
-  if ((e.target as HTMLElement | null)?.closest?.('[role="menu"], dialog')) return
+  // Inside an open menu, a dialog or the log panes the keys are theirs.
+  if ((e.target as HTMLElement | null)?.closest?.('[role="menu"], dialog, [data-no-shortcuts]')) return
   const run = (fn: () => void): void => {
     e.preventDefault()
     fn()
@@ -41,6 +43,8 @@ export function handleShortcut(e: KeyboardEvent, h: ShortcutHandlers): void {
       return run(() => h.action('stop'))
     case 'r':
       return run(() => h.action('restart'))
+    case 'l':
+      return run(h.log)
     case '/':
       return run(h.focusFilter)
     case '?':

@@ -1,0 +1,85 @@
+// Logs through the service, as the panes use them: a lab sentinel's log tailed and then
+// followed live through a failover (+switch-master arrives in a 'log' event), a program's
+// stdout followed, sources without a log refused plainly, and a page that closes its
+// WebSocket stops following (no follower is left behind).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import type { ApiEventMessage } from '../src/shared/api'
+import type { LabStatus, LogBatch } from '../src/shared/model'
+import type { LabService as LabServiceType } from '../src/main/service'
+import type { WebBridge } from '../src/main/server/web-bridge'
+import { ApiError } from '../src/main/api-guard'
+import { waitFor } from './helpers/wait'
+
+let home: string
+let service: LabServiceType
+let bridge: WebBridge
+let lab: LabStatus
+const batches: LogBatch[] = []
+const follows = (): number => (service.logs as unknown as { follows: Map<number, unknown> }).follows.size
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'sentinel-lab-logs-'))
+  process.env['SENTINEL_LAB_HOME'] = home
+  const { LabService } = await import('../src/main/service')
+  const { startWebBridge } = await import('../src/main/server/web-bridge')
+  service = new LabService({ transport: 'web', version: 'test' })
+  service.events.on('event', (m: ApiEventMessage) => void (m.event === 'log' && batches.push(m.payload as LogBatch)))
+  bridge = await startWebBridge({ service, rendererDir: resolve(__dirname, '..', 'out', 'renderer'), port: 0 })
+  lab = await service.createLab({ replicas: 1, sentinels: 3, timers: 'fast' })
+  expect(lab.state).toBe('healthy')
+}, 30_000)
+
+afterAll(async () => {
+  await service?.shutdown()
+  await bridge?.close()
+  if (home) rmSync(home, { recursive: true, force: true })
+}, 30_000)
+
+const linesOf = (id: number): string[] => batches.filter((b) => b.id === id).flatMap((b) => b.lines)
+
+describe('logs through the service', () => {
+  it("tails a sentinel's log, then follows it live through a failover", async () => {
+    const f = await service.followLog({ kind: 'lab', lab: lab.id, member: 'sentinel-1' }, 500)
+    expect(f.path).toBe(join(lab.dir!, 'logs', 'sentinel-1.log'))
+    expect(f.lines.some((l) => /# Sentinel ID is|\+monitor master mymaster/.test(l))).toBe(true)
+    await service.failoverLab(lab.id)
+    await waitFor(() => linesOf(f.id).some((l) => l.includes('+switch-master mymaster')), '+switch-master in a log batch', 15_000)
+    await service.unfollowLog(f.id)
+    expect(follows()).toBe(0)
+  }, 30_000)
+
+  it("follows a program's stdout, and refuses sources without a log", async () => {
+    const ini = join(home, 'echo.ini')
+    writeFileSync(ini, `[program:ticker]\ncommand=sh -c "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.05; done"\nstartsecs=0\n`)
+    await service.openConfig(ini)
+    const f = await service.followLog({ kind: 'program', name: 'ticker', channel: 'stdout' }, 10)
+    await waitFor(() => linesOf(f.id).some((l) => /^tick \d+$/.test(l)), 'a tick line', 5000)
+    const nums = linesOf(f.id).map((l) => Number(l.split(' ')[1]))
+    expect(nums).toEqual([...nums].sort((a, b) => a - b)) // in order
+    await service.unfollowLog(f.id)
+
+    const missing = await service.followLog({ kind: 'lab', lab: lab.id, member: 'sentinel-9' }, 10).catch((e: ApiError) => e)
+    expect((missing as ApiError).code).toBe('not-found')
+    expect((missing as ApiError).message).toMatch(/sentinel-9: no such node or sentinel/)
+    const noProgram = await service.followLog({ kind: 'program', name: 'nope', channel: 'stdout' }, 10).catch((e: ApiError) => e)
+    expect((noProgram as ApiError).message).toMatch(/no program nope/)
+  }, 20_000)
+
+  it('stops following when the page that asked goes away', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/api?token=${bridge.token}`, { headers: { origin: `http://127.0.0.1:${bridge.port}` } })
+    await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)))
+    const reply = new Promise<{ result?: { id: number } }>((r) => ws.on('message', (m) => {
+      const msg = JSON.parse(String(m)) as { id?: number; result?: { id: number } }
+      if (msg.id === 1) r(msg)
+    }))
+    ws.send(JSON.stringify({ id: 1, method: 'followLog', args: [{ kind: 'lab', lab: lab.id, member: 'redis-master' }, 20] }))
+    expect((await reply).result?.id).toBeGreaterThan(0)
+    expect(follows()).toBe(1)
+    ws.close()
+    await waitFor(() => follows() === 0, 'the follow to end with its page', 5000)
+  })
+})
