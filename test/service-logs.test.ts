@@ -65,6 +65,8 @@ describe('logs through the service', () => {
     const missing = await service.followLog({ kind: 'lab', lab: lab.id, member: 'sentinel-9' }, 10).catch((e: ApiError) => e)
     expect((missing as ApiError).code).toBe('not-found')
     expect((missing as ApiError).message).toMatch(/sentinel-9: no such node or sentinel/)
+    // The web bridge has no file manager to show it in: the renderer offers the path instead.
+    expect(await service.revealLog({ kind: 'lab', lab: lab.id, member: 'sentinel-1' })).toBe(false)
     const noProgram = await service.followLog({ kind: 'program', name: 'nope', channel: 'stdout' }, 10).catch((e: ApiError) => e)
     expect((noProgram as ApiError).message).toMatch(/no program nope/)
   }, 20_000)

@@ -140,6 +140,7 @@ const CHECKS: Record<ApiMethod, Check> = {
     logSource(a[0], 0)
     if (typeof a[1] !== 'number' || !Number.isInteger(a[1]) || a[1] < 0 || a[1] > MAX_TAIL) throw invalid(1, `a whole number of lines from 0 to ${MAX_TAIL}`)
   },
+  revealLog: (a) => (expectCount(a, 1), logSource(a[0], 0)),
   unfollowLog: (a) => {
     expectCount(a, 1)
     if (typeof a[0] !== 'number' || !Number.isInteger(a[0]) || a[0] < 1) throw invalid(0, 'a follow id')

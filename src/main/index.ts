@@ -66,6 +66,8 @@ void app.whenReady().then(() => {
   service = new LabService({
     transport: 'electron',
     version: appVersion(),
+    // Only paths the service resolved from a log source reach here, never one from the renderer.
+    revealPath: (path) => shell.showItemInFolder(path),
     pickPath: async (kind) => {
       const win = BrowserWindow.getFocusedWindow()
       const options: Electron.OpenDialogOptions = {

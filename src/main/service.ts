@@ -32,6 +32,8 @@ export interface ServiceOptions {
   version: string
   /** A native file dialog, where there is one (Electron). */
   pickPath?: (kind: 'file' | 'folder') => Promise<string | null>
+  /** Show a file in the system's file manager, where there is one (Electron). */
+  revealPath?: (path: string) => void
   env?: NodeJS.ProcessEnv
 }
 
@@ -120,6 +122,13 @@ export class LabService implements SentinelLabApi {
 
   unfollowLog(id: number): Promise<void> {
     return this.logs.unfollow(id)
+  }
+
+  async revealLog(source: LogSource): Promise<boolean> {
+    const path = this.logPath(source)
+    if (!this.options.revealPath) return false
+    this.options.revealPath(path)
+    return true
   }
 
   /** The file behind a log source; not-found when it has none. */

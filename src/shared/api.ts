@@ -78,6 +78,11 @@ export interface SentinelLabApi {
    */
   followLog(source: LogSource, tailLines: number): Promise<LogFollowStart>
   unfollowLog(id: number): Promise<void>
+  /**
+   * Show a log's file in the system's file manager (Electron). The web bridge cannot and
+   * answers false: the renderer then offers the path to copy.
+   */
+  revealLog(source: LogSource): Promise<boolean>
 }
 
 export interface AppEnvironment {
@@ -115,6 +120,7 @@ export const API_METHODS = [
   'exportLabCompose',
   'followLog',
   'unfollowLog',
+  'revealLog',
 ] as const satisfies readonly (keyof SentinelLabApi)[]
 export type ApiMethod = (typeof API_METHODS)[number]
 
