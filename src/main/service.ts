@@ -21,6 +21,7 @@ import type {
 import { exportCompose } from './lab/compose'
 import { LabRegistry } from './lab/lab-registry'
 import { LogHub } from './logs/log-hub'
+import { memberLogPath } from './logs/own-logfile'
 import { addReplica, addSentinel, removeMember } from './lab/membership'
 import { ApiError } from './api-guard'
 import { ConfigError } from './supervisor/config-loader'
@@ -148,7 +149,7 @@ export class LabService implements SentinelLabApi {
     }
     const member = [...lab.nodes, ...lab.sentinels].find((m) => m.name === source.member)
     if (!member) throw new ApiError(`${source.member}: no such node or sentinel in ${source.lab}`, 'not-found')
-    return member.log
+    return memberLogPath(member)
   }
 
   async getSnapshot(): Promise<SupervisorSnapshot> {
