@@ -4,10 +4,12 @@
 // (only the matching lines stay; a bad regex says why), a replica's log as a second tab,
 // opening the same log again only brings its tab forward, closing a tab unfollows; the web
 // bridge goes away and comes back: the pane follows again and shows what the sentinel wrote
-// meanwhile; stop the lab: nothing is left running. Then the Programs view: a program's
-// stdout and stderr logs from its row; 210,000 lines written while followed (the pane keeps
-// the newest 200,000 and says where the older ones are; only the rows on screen are in the
-// DOM; scrolling up pauses, "N new lines" goes back); a rotated log shows "— rotated —".
+// meanwhile; stop the lab: nothing is left running. The timeline and the logs link both
+// ways: a timeline entry's line in a sentinel's log, a log line's event in the timeline.
+// Then the Programs view: a program's stdout and stderr logs from its row; 210,000 lines
+// written while followed (the pane keeps the newest 200,000 and says where the older ones
+// are; only the rows on screen are in the DOM; scrolling up pauses, "N new lines" goes
+// back); a rotated log shows "— rotated —".
 // Screenshots (light and dark) go to test-results/e2e/logs-*.png.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -60,8 +62,17 @@ const rememberPids = async (): Promise<void> => {
   const s = await service.getLab(labId).catch(() => null)
   for (const m of [...(s?.nodes ?? []), ...(s?.sentinels ?? [])]) if (m.pid > 0) labPids.add(m.pid)
 }
-/** An element's computed background colour (a function as text: this file has no DOM types). */
-const BACKGROUND = '(el) => getComputedStyle(el).backgroundColor'
+/** An element's computed background colour (run in the page; this file has no DOM types). */
+const BACKGROUND = (el: unknown): string =>
+  (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor
+/** Whether an element is wholly within the scrolling box around it that `selector` names (run in the page). */
+type Box = { top: number; bottom: number }
+type Boxed = { getBoundingClientRect(): Box; closest(selector: string): Boxed | null }
+const inside = (el: Boxed, selector: string): boolean => {
+  const r = el.getBoundingClientRect()
+  const v = el.closest(selector)?.getBoundingClientRect()
+  return Boolean(v) && r.top >= v!.top && r.bottom <= v!.bottom
+}
 const unfollows = (): number => sent.filter((m) => m === 'unfollowLog').length
 const follows = (): number => sent.filter((m) => m === 'followLog').length
 
@@ -163,11 +174,11 @@ describe('log panes in Chromium', () => {
     expect(await attr(line, 'data-family')).toBe('switch')
     expect(await attr(line, 'class')).toMatch(/\bswitch\b/)
     // Highlighted: a tinted background and the event name on a solid colour.
-    const bg = String(await line.evaluate(BACKGROUND))
+    const bg = await line.evaluate(BACKGROUND)
     expect(bg).not.toBe('rgba(0, 0, 0, 0)')
     const ev = line.locator('.ev')
     expect(await text(ev)).toBe('+switch-master')
-    expect(String(await ev.evaluate(BACKGROUND))).not.toBe('rgba(0, 0, 0, 0)')
+    expect(await ev.evaluate(BACKGROUND)).not.toBe('rgba(0, 0, 0, 0)')
     expect(await text(line)).toMatch(/\+switch-master mymaster 127\.0\.0\.1 \d+ 127\.0\.0\.1 \d+$/)
     // Still following: the newest line is on screen.
     expect(await attr(pane('sentinel-1'), 'data-following')).toBe('true')
@@ -175,6 +186,43 @@ describe('log panes in Chromium', () => {
     await rememberPids()
     await page.screenshot({ path: join(shots, 'logs-switch-master-light.png') })
   }, 90_000)
+
+  it("links the timeline and the sentinels' logs both ways: the +switch-master entry's line in sentinel-2's log, and back", async () => {
+    const entry = view().locator('[data-testid="lab-event"][data-source="sentinel"][data-type="+switch-master"]').first()
+    const toLog = entry.getByRole('button', { name: 'Show +switch-master in the log of sentinel-2', exact: true })
+    await until(() => toLog.count(), FAILOVER_TIMEOUT).toBe(1)
+    const payload = await text(entry.locator('.text'))
+    expect(payload).toMatch(/^mymaster 127\.0\.0\.1 \d+ 127\.0\.0\.1 \d+$/)
+    // Timeline → log: sentinel-2's log opens as a second tab, scrolled to that line, highlighted.
+    await toLog.click()
+    await until(() => attr(selectedTab(), 'data-title')).toBe('sentinel-2')
+    expect(await tabs().count()).toBe(2)
+    const line = pane('sentinel-2').locator('.row.revealed')
+    await until(() => line.count()).toBe(1)
+    expect(await attr(line, 'data-event')).toBe('+switch-master')
+    expect((await text(line)).endsWith(`+switch-master ${payload}`)).toBe(true)
+    expect(await line.evaluate(inside, '[data-testid="log-lines"]')).toBe(true)
+    // Paused there, so the line stays put.
+    expect(await attr(pane('sentinel-2'), 'data-following')).toBe('false')
+    await page.screenshot({ path: join(shots, 'logs-timeline-to-log-light.png') })
+
+    // Log → timeline, from the Programs view: the event's badge brings the Lab screen back, the entry in view and highlighted.
+    await page.getByRole('tab', { name: 'Programs', exact: true }).click()
+    await view().waitFor({ state: 'detached' })
+    const row = pane('sentinel-2').locator('[data-event="+switch-master"]').filter({ hasText: payload }).last()
+    await row.getByRole('button', { name: "Show +switch-master in the lab's timeline", exact: true }).click()
+    await view().waitFor({ state: 'visible' })
+    const revealed = view().locator('[data-testid="lab-event"].revealed')
+    await until(() => attr(revealed, 'data-id')).toBe(await attr(entry, 'data-id'))
+    expect(await revealed.evaluate(inside, '[data-testid="lab-view"]')).toBe(true)
+    await page.screenshot({ path: join(shots, 'logs-log-to-timeline-light.png') })
+
+    // Tidy up: sentinel-2's tab closes, sentinel-1's comes forward, following.
+    await page.getByRole('button', { name: 'Close the log of sentinel-2', exact: true }).click()
+    await until(() => tabs().count()).toBe(1)
+    expect(await attr(selectedTab(), 'data-title')).toBe('sentinel-1')
+    expect(await attr(pane('sentinel-1'), 'data-following')).toBe('true')
+  }, 60_000)
 
   it('searches: only the matching lines stay; then a bad regex says why', async () => {
     const all = await rows('sentinel-1').count()

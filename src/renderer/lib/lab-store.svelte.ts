@@ -79,6 +79,8 @@ export class LabStore {
   /** The last compose export of each lab. */
   exported = $state<Record<string, ComposeExportResult>>({})
   confirmation = $state<Confirmation | null>(null)
+  /** A timeline entry to scroll to and highlight (asked from a sentinel's log); its timeline takes it. */
+  highlight = $state<{ lab: string; id: number; n: number } | null>(null)
 
   selectedId = $derived(this.pane.kind === 'lab' ? this.pane.id : null)
   selected = $derived(this.selectedId === null ? null : (this.labs.find((l) => l.id === this.selectedId) ?? null))
@@ -127,6 +129,12 @@ export class LabStore {
     this.pane = { kind: 'lab', id }
     this.lastLab = id
     if (this.readable(id)) void this.load(id)
+  }
+
+  /** Show this lab, and in its timeline this entry, highlighted for a moment. */
+  showEvent(id: string, entryId: number): void {
+    if (this.selectedId !== id) this.select(id)
+    this.highlight = { lab: id, id: entryId, n: (this.highlight?.n ?? 0) + 1 }
   }
 
   /**

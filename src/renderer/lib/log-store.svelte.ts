@@ -69,6 +69,8 @@ export class LogPane {
   following = $state(true)
   /** The seq of the last entry seen when following stopped. */
   pausedAt = $state(-1)
+  /** A line to scroll to and highlight (a timeline entry's, asked from the Lab screen); the view takes it. */
+  revealRequest = $state<{ seq: number; n: number } | null>(null)
 
   compiled: CompiledQuery = $derived(compileQuery({ text: this.query, regex: this.regex, matchCase: this.matchCase }))
   matcher = $derived(this.compiled.ok ? this.compiled.matcher : null)
@@ -100,6 +102,8 @@ export class LogPane {
   private recent: string[] = []
   private generation = 0
   private closed = false
+  /** Who waits for the first lines (or the error). */
+  private waiters: (() => void)[] = []
 
   readonly source: LogSource
 
@@ -133,6 +137,7 @@ export class LogPane {
       if (gen !== this.generation || this.closed) return
       this.status = 'error'
       this.error = message(e)
+      this.settle()
       return
     }
     if (gen !== this.generation || this.closed) {
@@ -150,6 +155,24 @@ export class LogPane {
     }
     this.status = 'following'
     this.dock.register(r.id, this)
+    this.settle()
+  }
+
+  /** Resolves once the pane shows the lines it read (or could not follow the file). */
+  loaded(): Promise<void> {
+    if (this.status === 'following' || this.status === 'error' || this.closed) return Promise.resolve()
+    return new Promise((resolve) => this.waiters.push(resolve))
+  }
+
+  private settle(): void {
+    const w = this.waiters
+    this.waiters = []
+    w.forEach((f) => f())
+  }
+
+  /** Ask the view to scroll to this entry and highlight it. */
+  reveal(seq: number): void {
+    this.revealRequest = { seq, n: (this.revealRequest?.n ?? 0) + 1 }
   }
 
   /** New lines of the followed file. */
@@ -201,6 +224,7 @@ export class LogPane {
 
   close(): void {
     this.closed = true
+    this.settle()
     this.generation++
     this.dock.forget(this)
     if (this.followId !== null) void this.dock.client.api.unfollowLog(this.followId).catch(() => {})
@@ -260,6 +284,27 @@ export class LogDock {
     this.activeKey = key
     this.collapsed = false
     this.focusRequest++
+  }
+
+  /**
+   * Open (or bring forward) this source's pane and, once its lines are read, scroll to the
+   * entry `find` picks and highlight it. A line written a moment ago may not have come yet:
+   * it is looked for again for a little while. Answers the pane, and whether it was found.
+   */
+  async reveal(source: LogSource, labName: string | undefined, find: (entries: readonly LogEntry[]) => LogEntry | null, waitMs = 1500): Promise<{ pane: LogPane; found: boolean }> {
+    this.open(source, labName)
+    const pane = this.panes.find((p) => p.key === sourceKey(source))!
+    await pane.loaded()
+    const until = Date.now() + waitMs
+    for (;;) {
+      const hit = pane.status === 'following' ? find(pane.entries) : null
+      if (hit) {
+        pane.reveal(hit.seq)
+        return { pane, found: true }
+      }
+      if (Date.now() >= until || pane.status === 'error' || !this.panes.includes(pane)) return { pane, found: false }
+      await new Promise((r) => setTimeout(r, 250))
+    }
   }
 
   isOpen(source: LogSource): boolean {
