@@ -107,6 +107,16 @@ export class LogPane {
 
   readonly source: LogSource
 
+  /** The desktop app can show the file in the file manager; a browser cannot (the path is offered to copy). */
+  get canReveal(): boolean {
+    return this.dock.client.transport === 'electron'
+  }
+
+  /** Show the file in its folder (Electron). */
+  revealFile(): Promise<boolean> {
+    return this.dock.client.api.revealLog(this.source)
+  }
+
   constructor(
     source: LogSource,
     private readonly dock: LogDock,
