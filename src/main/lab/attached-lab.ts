@@ -9,7 +9,7 @@ import { SentinelWatcher } from '../sentinel/watcher'
 import { requestFailover } from './failover'
 import { type Member, mergedTimeline, nodeStatuses, runningState, sentinelStatuses } from './lab-status'
 import type { Lab } from './layout'
-import { Throttle } from './throttle'
+import { type Throttle, statusThrottle } from './throttle'
 
 export interface AttachSource {
   id: string
@@ -43,16 +43,7 @@ export class AttachedLab {
     emit: (status: LabStatus) => void,
     private readonly onStateChange: () => void = () => {},
   ) {
-    let listed = this.state
-    this.throttle = new Throttle(() => {
-      const status = this.status()
-      emit(status)
-      // healthy <-> degraded changes the labs list too
-      if (status.state !== listed) {
-        listed = status.state
-        this.onStateChange()
-      }
-    })
+    this.throttle = statusThrottle(() => this.status(), emit, () => this.onStateChange())
     this.watcher = new SentinelWatcher({
       sentinels: source.sentinels,
       masterName: source.masterName,

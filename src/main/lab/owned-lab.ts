@@ -17,7 +17,7 @@ import { type LabNote, mergedTimeline, nodeStatuses, runningState, sentinelStatu
 import type { Lab } from './layout'
 import { liveOwner } from './owner'
 import { type LabHandle, runLab } from './runner'
-import { Throttle } from './throttle'
+import { type Throttle, statusThrottle } from './throttle'
 
 const NOTES_MAX = 200
 
@@ -50,16 +50,7 @@ export class OwnedLab {
     emit: (status: LabStatus) => void,
     private readonly onStateChange: () => void = () => {},
   ) {
-    let listed = this.state
-    this.throttle = new Throttle(() => {
-      const status = this.status()
-      emit(status)
-      // healthy <-> degraded is decided as the status is built: the labs list follows it here.
-      if (status.state !== listed) {
-        listed = status.state
-        this.onStateChange()
-      }
-    })
+    this.throttle = statusThrottle(() => this.status(), emit, () => this.onStateChange())
   }
 
   get id(): string {

@@ -25,3 +25,17 @@ export class Throttle {
     this.timer = null
   }
 }
+
+/**
+ * A lab's status events: at most one per period, built when sent. healthy <-> degraded is
+ * decided as the status is built, so the labs list learns of it here too (onStateChange).
+ */
+export function statusThrottle<S extends { state: string }>(build: () => S, emit: (status: S) => void, onStateChange: () => void): Throttle {
+  let listed: string | null = null
+  return new Throttle(() => {
+    const status = build()
+    emit(status)
+    if (listed !== null && status.state !== listed) onStateChange()
+    listed = status.state
+  })
+}
