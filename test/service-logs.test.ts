@@ -67,6 +67,11 @@ describe('logs through the service', () => {
     expect((missing as ApiError).message).toMatch(/sentinel-9: no such node or sentinel/)
     // The web bridge has no file manager to show it in: the renderer offers the path instead.
     expect(await service.revealLog({ kind: 'lab', lab: lab.id, member: 'sentinel-1' })).toBe(false)
+    // A log that is a terminal or a device would block the reader or read the user's typing.
+    writeFileSync(ini, '[program:tty]\ncommand=sleep 1000\nstdout_logfile=/dev/null\nautostart=false\n')
+    await service.openConfig(ini)
+    const device = await service.followLog({ kind: 'program', name: 'tty', channel: 'stdout' }, 10).catch((e: ApiError) => e)
+    expect((device as ApiError).message).toMatch(/\/dev\/null is not a regular file/)
     const noProgram = await service.followLog({ kind: 'program', name: 'nope', channel: 'stdout' }, 10).catch((e: ApiError) => e)
     expect((noProgram as ApiError).message).toMatch(/no program nope/)
   }, 20_000)

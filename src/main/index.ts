@@ -88,8 +88,15 @@ void app.whenReady().then(() => {
     if (!set) {
       const mine = (set = new Set<number>())
       follows.set(wc.id, mine)
-      wc.once('destroyed', () => {
+      const drop = (): void => {
         for (const id of mine) void service.unfollowLog(id)
+        mine.clear()
+      }
+      // A reload keeps the WebContents: its old page's follows end with the navigation.
+      wc.on('did-start-navigation', (details) => void (details.isMainFrame && !details.isSameDocument && drop()))
+      wc.on('render-process-gone', drop)
+      wc.once('destroyed', () => {
+        drop()
         follows.delete(wc.id)
       })
     }
@@ -103,7 +110,10 @@ void app.whenReady().then(() => {
     }
     try {
       const result = await dispatch(service, method, args)
-      trackFollows(followsOf(event.sender), method, args, result)
+      if (event.sender.isDestroyed()) {
+        // The window closed while the call ran: a follow it started has no one to end it.
+        if (method === 'followLog') void service.unfollowLog((result as { id: number }).id)
+      } else trackFollows(followsOf(event.sender), method, args, result)
       return { result }
     } catch (e) {
       return { error: toErrorData(e) }

@@ -1,7 +1,7 @@
 // The one implementation of the API contract. Electron's IPC adapter and the web bridge
 // both hand their (validated) calls to this object and forward its events.
 import { EventEmitter } from 'node:events'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { ApiEventMessage, AppEnvironment, SentinelLabApi } from '../shared/api'
 import type {
@@ -118,7 +118,7 @@ export class LabService implements SentinelLabApi {
   }
 
   async followLog(source: LogSource, tailLines: number): Promise<LogFollowStart> {
-    return this.logs.follow(this.logPath(source), tailLines)
+    return this.logs.follow(regularFileOrAbsent(this.logPath(source)), tailLines)
   }
 
   unfollowLog(id: number): Promise<void> {
@@ -238,4 +238,19 @@ export class LabService implements SentinelLabApi {
       // A read-only home must not stop the app: the list is a convenience.
     }
   }
+}
+
+/**
+ * A log to follow must be a regular file (or not exist yet): /dev/stdout, a tty or a FIFO
+ * would block the reader or read the user's terminal.
+ */
+function regularFileOrAbsent(path: string): string {
+  let st
+  try {
+    st = statSync(path)
+  } catch {
+    return path
+  }
+  if (!st.isFile()) throw new ApiError(`${path} is not a regular file (a terminal, a pipe or a device): there is nothing to follow`, 'failed')
+  return path
 }

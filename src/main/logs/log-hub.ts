@@ -6,6 +6,23 @@ import { LogFollower } from './log-follower'
 
 /** A window left open with many panes must not exhaust file descriptors. */
 export const MAX_FOLLOWS = 64
+/** A line longer than this reaches a pane cut, with how much more the file holds. */
+export const MAX_LINE_CHARS = 16 * 1024
+/** The tail a follow starts with is cut to its newest lines within this many characters. */
+export const MAX_TAIL_CHARS = 8 * 2 ** 20
+
+/** Lines as a pane gets them: memory is bounded in bytes, not only in lines. */
+export function paneLines(lines: string[]): string[] {
+  return lines.map((l) => (l.length > MAX_LINE_CHARS ? `${l.slice(0, MAX_LINE_CHARS)} … [${l.length - MAX_LINE_CHARS} more characters in the file]` : l))
+}
+
+/** The newest lines of a tail within MAX_TAIL_CHARS. */
+function boundedTail(lines: string[]): { lines: string[]; cut: boolean } {
+  let total = 0
+  let i = lines.length
+  while (i > 0 && total + lines[i - 1].length <= MAX_TAIL_CHARS) total += lines[--i].length
+  return { lines: lines.slice(i), cut: i > 0 }
+}
 
 interface Follow {
   follower: LogFollower
@@ -23,14 +40,15 @@ export class LogHub {
     const id = this.nextId++
     const batcher = new LogBatcher((b) => this.emit({ id, ...b }))
     const follower = new LogFollower(path, {
-      onLines: (lines) => batcher.push(lines),
+      onLines: (lines) => batcher.push(paneLines(lines)),
       onRotate: () => batcher.markRotated(),
       onError: (e) => batcher.push([`[sentinel-lab] cannot read ${path}: ${e.message}`]),
     }, { tailLines })
     this.follows.set(id, { follower, batcher })
     try {
       const tail = await follower.start()
-      return { id, path, lines: tail.lines, truncated: tail.truncated }
+      const bounded = boundedTail(paneLines(tail.lines))
+      return { id, path, lines: bounded.lines, truncated: tail.truncated || bounded.cut }
     } catch (e) {
       await this.unfollow(id)
       throw e

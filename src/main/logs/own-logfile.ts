@@ -3,7 +3,7 @@
 // Redis resolves a relative path against its working directory, which a lab sets to the
 // node's folder. The last `logfile` line wins, as Redis reads the file top to bottom.
 import { readFileSync } from 'node:fs'
-import { isAbsolute, join } from 'node:path'
+import { isAbsolute, join, relative, resolve } from 'node:path'
 
 export function ownLogfile(confText: string, workDir: string): string | null {
   let value: string | null = null
@@ -21,10 +21,17 @@ function unquote(s: string): string {
   return s
 }
 
-/** The file a member's log is in: its own logfile when its config sets one, else the supervisor's capture. */
+/**
+ * The file a member's log is in: its own logfile when its config sets one inside the
+ * member's folder, else the supervisor's capture. Redis rewrites that config itself and
+ * anyone on 127.0.0.1 can talk to a sentinel: a path outside the folder is not followed.
+ */
 export function memberLogPath(member: { conf: string; dir: string; log: string }): string {
   try {
-    return ownLogfile(readFileSync(member.conf, 'utf8'), member.dir) ?? member.log
+    const own = ownLogfile(readFileSync(member.conf, 'utf8'), member.dir)
+    if (own === null) return member.log
+    const inside = relative(member.dir, resolve(member.dir, own))
+    return inside && !inside.startsWith('..') && !isAbsolute(inside) ? own : member.log
   } catch {
     return member.log
   }

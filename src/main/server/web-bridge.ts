@@ -92,6 +92,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       try {
         reply.result = await dispatch(options.service, req.method, req.args)
         trackFollows(follows, req.method, req.args, reply.result)
+        // The page went away while the follow was starting: nobody will ever unfollow it.
+        if (ws.readyState !== WebSocket.OPEN) for (const id of follows) void options.service.unfollowLog(id)
       } catch (e) {
         reply.error = toErrorData(e)
       }
