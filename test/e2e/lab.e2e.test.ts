@@ -14,9 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LabService as LabServiceType } from '../../src/main/service'
 import type { WebBridge } from '../../src/main/server/web-bridge'
 import { type AppUnderTest, openAppUnderTest } from './app-under-test'
+import { UI_TIMEOUT, attr, text, until } from './locators'
+import { alive } from '../lab/proc'
 
 const shots = resolve('test-results/e2e')
-const UI_TIMEOUT = 20_000
 /** A kill -9 of the master: down-after, the election, the hold's release, the rejoin. */
 const FAILOVER_TIMEOUT = 40_000
 
@@ -32,17 +33,6 @@ const labPids = new Set<number>()
 let firstId = ''
 let secondId = ''
 
-const until = <T>(fn: () => Promise<T>, timeout = UI_TIMEOUT) => expect.poll(fn, { timeout, interval: 50 })
-const text = async (l: Locator): Promise<string> => ((await l.count()) ? ((await l.first().textContent()) ?? '').trim() : '')
-const attr = async (l: Locator, name: string): Promise<string | null> => ((await l.count()) ? l.first().getAttribute(name) : null)
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 const view = (): Locator => page.getByTestId('lab-view')
 const nodes = (role: string): Locator => view().locator(`[data-testid="lab-node"][data-role="${role}"]`)
 const node = (name: string): Locator => view().locator(`[data-testid="lab-node"][data-name="${name}"]`)

@@ -14,9 +14,9 @@ import WebSocket from 'ws'
 import type { LabService as LabServiceType } from '../../src/main/service'
 import type { WebBridge } from '../../src/main/server/web-bridge'
 import { type AppUnderTest, openAppUnderTest, rendererDir } from './app-under-test'
+import { UI_TIMEOUT, attr, text, until } from './locators'
 
 const shots = resolve('test-results/e2e')
-const UI_TIMEOUT = 15_000
 
 let work: string
 let service: LabServiceType
@@ -35,9 +35,6 @@ const pidOf = async (name: string): Promise<number> => Number(await text(row(nam
 const enginePid = (name: string): number => service.supervisor.snapshot().processes.find((p) => p.name === name)?.pid ?? 0
 
 // playwright-core has no web-first assertions: poll with a deadline instead.
-const until = <T>(fn: () => Promise<T>, timeout = UI_TIMEOUT) => expect.poll(fn, { timeout, interval: 50 })
-const text = async (l: Locator): Promise<string> => ((await l.count()) ? ((await l.first().textContent()) ?? '').trim() : '')
-const attr = async (l: Locator, name: string): Promise<string | null> => ((await l.count()) ? l.first().getAttribute(name) : null)
 const visible = (l: Locator): Promise<void> => l.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT })
 const hidden = (l: Locator): Promise<void> => l.first().waitFor({ state: 'hidden', timeout: UI_TIMEOUT })
 const disabled = (l: Locator): Promise<boolean> => l.isDisabled()

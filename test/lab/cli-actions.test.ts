@@ -3,79 +3,28 @@
 // npm test does): failover switches the master; kill master is answered by up's restart
 // policy (held until the sentinels fail over, then back as a replica); STOP / CONT pause and
 // resume; bad names and signals are refused clearly. Afterwards nothing of the lab is left.
-import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import Redis from 'ioredis'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { readLab } from '../../src/main/lab/blueprint'
 import { waitHealthy } from '../../src/main/lab/health'
 import type { Lab } from '../../src/main/lab/layout'
 import { alive, labProcesses, until } from './proc'
+import { type UpJson, cli, requireBuiltCli, run, stopChildren } from './cli-process'
 
-const ROOT = resolve(__dirname, '..', '..')
-const CLI = join(ROOT, 'bin', 'sentinel-lab.js')
+beforeAll(requireBuiltCli)
 
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'out', 'main', 'cli.js'))) {
-    throw new Error('out/main/cli.js is missing: run `npx electron-vite build` first (npm test does)')
-  }
-})
-
-interface Node {
-  name: string
-  port: number
-  pid: number
-  role: string
-}
-interface UpJson {
-  dir: string
-  master: Node
-  replicas: Node[]
-  sentinels: Node[]
-}
-interface Run {
-  child: ChildProcess
-  stdout: () => string
-  stderr: () => string
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-}
 
 const temps: string[] = []
-const children: ChildProcess[] = []
 const labsStarted: { ports: number[]; dir: string }[] = []
 
 afterEach(async () => {
-  for (const c of children.splice(0)) {
-    if (c.exitCode === null && c.signalCode === null) {
-      c.kill('SIGTERM')
-      await new Promise<void>((r) => {
-        const t = setTimeout(() => (c.kill('SIGKILL'), r()), 15_000)
-        c.once('exit', () => (clearTimeout(t), r()))
-      })
-    }
-  }
+  await stopChildren()
   for (const l of labsStarted.splice(0)) for (const pid of labProcesses(l.ports, l.dir)) process.kill(pid, 'SIGKILL')
   for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true })
 })
-
-function cli(args: string[], home: string): Run {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, SENTINEL_LAB_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] })
-  children.push(child)
-  let out = ''
-  let err = ''
-  child.stdout!.on('data', (b) => (out += b))
-  child.stderr!.on('data', (b) => (err += b))
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })))
-  return { child, stdout: () => out, stderr: () => err, exit }
-}
-
-async function run(args: string[], home: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const r = cli(args, home)
-  const { code } = await r.exit
-  return { code, stdout: r.stdout(), stderr: r.stderr() }
-}
 
 async function replication(lab: Lab, port: number): Promise<Record<string, string>> {
   const c = new Redis({ host: '127.0.0.1', port, password: lab.password, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000, commandTimeout: 1000 })

@@ -2,51 +2,21 @@
 // test does): `up --json` in a temp folder reaches HEALTHY and prints ports, pids and roles;
 // `status --json` from a second process sees it HEALTHY; `down` stops it; SIGINT to `up`
 // stops everything too. Afterwards no process of the lab is left and `up` exited 0.
-import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { alive, labProcesses, until } from './proc'
+import { type CliNode, type Run, type UpJson, cli, requireBuiltCli, run, stopChildren } from './cli-process'
 
-const ROOT = resolve(__dirname, '..', '..')
-const CLI = join(ROOT, 'bin', 'sentinel-lab.js')
+beforeAll(requireBuiltCli)
 
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'out', 'main', 'cli.js'))) {
-    throw new Error('out/main/cli.js is missing: run `npx electron-vite build` first (npm test does)')
-  }
-})
-
-interface Node {
-  name: string
-  port: number
-  pid: number
-  role: string
-}
-interface UpJson {
-  name: string
-  dir: string
-  healthyMs: number
-  master: Node
-  replicas: Node[]
-  sentinels: Node[]
-}
 
 const temps: string[] = []
 const pidsToStop = new Set<number>()
-const children: ChildProcess[] = []
 
 afterEach(async () => {
-  for (const c of children.splice(0)) {
-    if (c.exitCode === null && c.signalCode === null) {
-      c.kill('SIGTERM')
-      await new Promise<void>((r) => {
-        const t = setTimeout(() => (c.kill('SIGKILL'), r()), 15_000)
-        c.once('exit', () => (clearTimeout(t), r()))
-      })
-    }
-  }
+  await stopChildren()
   for (const pid of pidsToStop) if (alive(pid)) process.kill(pid, 'SIGKILL')
   pidsToStop.clear()
   for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true })
@@ -58,29 +28,6 @@ function mkTemp(): string {
   return d
 }
 
-interface Run {
-  child: ChildProcess
-  stdout: () => string
-  stderr: () => string
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-}
-
-function cli(args: string[], home: string): Run {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, SENTINEL_LAB_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] })
-  children.push(child)
-  let out = ''
-  let err = ''
-  child.stdout!.on('data', (b) => (out += b))
-  child.stderr!.on('data', (b) => (err += b))
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })))
-  return { child, stdout: () => out, stderr: () => err, exit }
-}
-
-async function run(args: string[], home: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const r = cli(args, home)
-  const { code } = await r.exit
-  return { code, stdout: r.stdout(), stderr: r.stderr() }
-}
 
 /** Starts `up --json` and resolves with its JSON once it printed it. */
 async function upJson(root: string, extra: string[] = []): Promise<{ up: Run; lab: UpJson; dir: string }> {
@@ -95,7 +42,7 @@ async function upJson(root: string, extra: string[] = []): Promise<{ up: Run; la
   return { up, lab, dir }
 }
 
-function allNodes(lab: UpJson): Node[] {
+function allNodes(lab: UpJson): CliNode[] {
   return [lab.master, ...lab.replicas, ...lab.sentinels]
 }
 
