@@ -67,3 +67,59 @@ describe('lab calls are validated', () => {
     expect(calls.find((c) => c.method === 'labNodeAction')?.args).toEqual(['lab', 'redis-master', 'kill', false])
   })
 })
+
+describe('config editing calls are validated', () => {
+  const version = '0123456789abcdef'
+
+  it('paths: non-empty strings without NUL; a lab id or null for listConfFiles', async () => {
+    await expect(dispatch(api, 'listConfFiles', [null])).resolves.toBe('ok')
+    await expect(dispatch(api, 'listConfFiles', ['lab-1'])).resolves.toBe('ok')
+    expect(await refused('listConfFiles', ['../labs'])).toMatch(/lab or node name/)
+    expect(await refused('listConfFiles', [])).toMatch(/expected 1 argument/)
+    await expect(dispatch(api, 'openConfFile', ['/tmp/lab/redis-master/redis.conf'])).resolves.toBe('ok')
+    expect(await refused('openConfFile', [''])).toMatch(/a file path/)
+    expect(await refused('openConfFile', ['/etc/passwd\0.conf'])).toMatch(/a file path/)
+    expect(await refused('closeConfFile', [42])).toMatch(/a file path/)
+    expect(await refused('checkConf', ['x'.repeat(5000), 'port 1'])).toMatch(/a file path/)
+  })
+
+  it('texts: strings of at most 4 MiB characters, without NUL', async () => {
+    await expect(dispatch(api, 'checkConf', ['/a/redis.conf', ''])).resolves.toBe('ok')
+    expect(await refused('checkConf', ['/a/redis.conf', Buffer.from('port 1')])).toMatch(/argument 2 must be the text of a config file/)
+    expect(await refused('checkConf', ['/a/redis.conf', 'x'.repeat(4 * 1024 * 1024 + 1)])).toMatch(/at most 4194304 characters/)
+    expect(await refused('mergeConf', ['a', 'b\0', 'c'])).toMatch(/argument 2: a config text cannot hold a NUL/)
+    expect(await refused('mergeConf', ['a', 'b'])).toMatch(/expected 3 argument/)
+    await expect(dispatch(api, 'mergeConf', ['a\n', 'b\n', 'c\n'])).resolves.toBe('ok')
+  })
+
+  it('saves: a version as openConfFile gives it and an explicit apply flag', async () => {
+    await expect(dispatch(api, 'saveConfFile', ['/a/redis.conf', 'port 1\n', version, false])).resolves.toBe('ok')
+    expect(calls.at(-1)).toEqual({ method: 'saveConfFile', args: ['/a/redis.conf', 'port 1\n', version, false] })
+    expect(await refused('saveConfFile', ['/a/redis.conf', 'port 1\n', version, 'yes'])).toMatch(/argument 4 must be true or false \(apply\)/)
+    expect(await refused('saveConfFile', ['/a/redis.conf', 'port 1\n', '', true])).toMatch(/argument 3 must be a file version/)
+    expect(await refused('saveConfFile', ['/a/redis.conf', 'port 1\n', 'v 1; rm -rf', true])).toMatch(/a file version/)
+    expect(await refused('saveConfFile', ['/a/redis.conf', 'port 1\n', version])).toMatch(/expected 4 argument/)
+  })
+
+  it('doctor calls: a lab id; edits as {file, op, directive, args?}', async () => {
+    await expect(dispatch(api, 'getConfSchema', [])).resolves.toBe('ok')
+    expect(await refused('getConfSchema', ['redis'])).toMatch(/expected 0 argument/)
+    await expect(dispatch(api, 'runDoctor', ['lab-1'])).resolves.toBe('ok')
+    expect(await refused('runDoctor', ['/etc'])).toMatch(/lab or node name/)
+    const good = [
+      { file: '/a/redis.conf', op: 'set', directive: 'masterauth', args: ['secret'] },
+      { file: '/a/lab.ini', op: 'unset', directive: 'program:x.autostart' },
+    ]
+    await expect(dispatch(api, 'applyConfEdits', [good])).resolves.toBe('ok')
+    expect(calls.at(-1)?.args).toEqual([good])
+    expect(await refused('applyConfEdits', [[]])).toMatch(/an array of 1 to 256 edits/)
+    expect(await refused('applyConfEdits', [Array(257).fill(good[1])])).toMatch(/1 to 256 edits/)
+    expect(await refused('applyConfEdits', [[{ ...good[0], op: 'append' }]])).toMatch(/edit 1: op must be 'set' or 'unset'/)
+    expect(await refused('applyConfEdits', [[good[1], { ...good[0], args: 'secret' }]])).toMatch(/edit 2: a set needs args/)
+    expect(await refused('applyConfEdits', [[{ ...good[0], args: [1] }]])).toMatch(/every arg must be a string/)
+    expect(await refused('applyConfEdits', [[{ ...good[1], args: ['x'] }]])).toMatch(/an unset takes no args/)
+    expect(await refused('applyConfEdits', [[{ ...good[0], directive: 'masterauth\nrequirepass x' }]])).toMatch(/directive: must be 1 to 256 characters on one line/)
+    expect(await refused('applyConfEdits', [[{ ...good[0], file: '' }]])).toMatch(/a file path/)
+    expect(await refused('applyConfEdits', [[{ ...good[0], mode: 0o777 }]])).toMatch(/mode is not an edit field/)
+  })
+})

@@ -92,7 +92,7 @@ describe('electron-builder package (app.asar)', () => {
 
   it('contains every production dependency', () => {
     const deps = Object.keys(pkg.dependencies)
-    expect(deps.sort()).toEqual(['ini', 'ioredis', 'shlex', 'tinyglobby', 'ws'])
+    expect(deps.sort()).toEqual(['ini', 'ioredis', 'node-diff3', 'shlex', 'tinyglobby', 'ws'])
     for (const dep of deps) {
       expect(has(`node_modules/${dep}`), `node_modules/${dep} should be in app.asar`).toBe(true)
       expect(has(`node_modules/${dep}/package.json`), `node_modules/${dep}/package.json should be in app.asar`).toBe(true)

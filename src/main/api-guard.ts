@@ -100,6 +100,43 @@ const logSource = (v: unknown, i: number): void => {
 /** Lines a pane may ask for up front. */
 const MAX_TAIL = 100_000
 
+/** The largest config text an editor may send (Debian's redis.conf is about 110 KB). */
+export const MAX_CONF_TEXT = 4 * 1024 * 1024
+const confText = (v: unknown, i: number): void => {
+  if (typeof v !== 'string') throw invalid(i, 'the text of a config file')
+  if (v.length > MAX_CONF_TEXT) throw new ApiError(`argument ${i + 1}: a config text of at most ${MAX_CONF_TEXT} characters (this one has ${v.length})`, 'invalid-argument')
+  if (v.includes('\0')) throw new ApiError(`argument ${i + 1}: a config text cannot hold a NUL character`, 'invalid-argument')
+}
+/** A version is a hash of the content (conf-file.ts confVersion). */
+const confVersion = (v: unknown, i: number): void => {
+  if (typeof v !== 'string' || !/^[A-Za-z0-9:+/=_-]{1,128}$/.test(v)) throw invalid(i, 'a file version (as openConfFile answered it)')
+}
+/** Edits one doctor fix may carry, and words one edit may set. */
+const MAX_EDITS = 256
+const MAX_EDIT_ARGS = 64
+const EDIT_FIELDS = ['file', 'op', 'directive', 'args']
+const confEdits = (v: unknown, i: number): void => {
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_EDITS) throw invalid(i, `an array of 1 to ${MAX_EDITS} edits`)
+  v.forEach((e: unknown, n) => {
+    const at = `edit ${n + 1}`
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new ApiError(`${at}: must be {file, op, directive, args?}`, 'invalid-argument')
+    const edit = e as Record<string, unknown>
+    for (const k of Object.keys(edit)) if (!EDIT_FIELDS.includes(k)) throw new ApiError(`${at}: ${k.slice(0, 32)} is not an edit field`, 'invalid-argument')
+    path(edit.file, i)
+    if (edit.op !== 'set' && edit.op !== 'unset') throw new ApiError(`${at}: op must be 'set' or 'unset'`, 'invalid-argument')
+    shortText(edit.directive, `${at}: directive`)
+    if (edit.op === 'unset') {
+      if (edit.args !== undefined) throw new ApiError(`${at}: an unset takes no args`, 'invalid-argument')
+      return
+    }
+    const args = edit.args
+    if (!Array.isArray(args) || args.length > MAX_EDIT_ARGS) throw new ApiError(`${at}: a set needs args, an array of at most ${MAX_EDIT_ARGS} words`, 'invalid-argument')
+    for (const a of args) {
+      if (typeof a !== 'string' || a.length > 4096 || a.includes('\0')) throw new ApiError(`${at}: every arg must be a string of at most 4096 characters, without NUL`, 'invalid-argument')
+    }
+  })
+}
+
 const CHECKS: Record<ApiMethod, Check> = {
   getSnapshot: none,
   getEnvironment: none,
@@ -145,6 +182,24 @@ const CHECKS: Record<ApiMethod, Check> = {
     expectCount(a, 1)
     if (typeof a[0] !== 'number' || !Number.isInteger(a[0]) || a[0] < 1) throw invalid(0, 'a follow id')
   },
+  listConfFiles: (a) => {
+    expectCount(a, 1)
+    if (a[0] !== null) labName(a[0], 0)
+  },
+  openConfFile: (a) => (expectCount(a, 1), path(a[0], 0)),
+  closeConfFile: (a) => (expectCount(a, 1), path(a[0], 0)),
+  checkConf: (a) => (expectCount(a, 2), path(a[0], 0), confText(a[1], 1)),
+  saveConfFile: (a) => {
+    expectCount(a, 4)
+    path(a[0], 0)
+    confText(a[1], 1)
+    confVersion(a[2], 2)
+    if (typeof a[3] !== 'boolean') throw invalid(3, 'true or false (apply)')
+  },
+  mergeConf: (a) => (expectCount(a, 3), confText(a[0], 0), confText(a[1], 1), confText(a[2], 2)),
+  getConfSchema: none,
+  runDoctor: labId,
+  applyConfEdits: (a) => (expectCount(a, 1), confEdits(a[0], 0)),
   pickConfigPath: (a) => {
     expectCount(a, 1)
     if (a[0] !== 'file' && a[0] !== 'folder') throw invalid(0, "'file' or 'folder'")

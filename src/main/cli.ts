@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util'
 import type { TransitionEvent } from '../shared/model'
 import { logDir, stateDir } from './paths'
 import { startWebBridge } from './server/web-bridge'
+import { CONF_HELP, confCommand } from './conf/conf-command'
 import { LAB_HELP, down, failover, killCommand, status, up } from './lab/commands'
+import { DOCTOR_HELP, doctorCommand } from './lab/doctor-command'
 import { LabService } from './service'
 import { ConfigError } from './supervisor/config-loader'
 import { Supervisor } from './supervisor/supervisor'
@@ -23,6 +25,8 @@ Commands:
   down                 stop a lab run by 'up' in another terminal
   failover             a manual failover: the sentinels promote a replica
   kill NODE            kill -9 (or pause, resume) one process of a lab
+  doctor PATH...       check config files (and what runs from them) for known mistakes
+  conf get|set|unset   read or change one directive of a redis.conf, sentinel.conf or .ini
   help [COMMAND]       show help for a command
 
 Run 'sentinel-lab <command> --help' for a command's options.`,
@@ -47,6 +51,8 @@ Options:
   --port P     listen on port P (default: a free port)
   -h, --help   show this help`,
   ...LAB_HELP,
+  doctor: DOCTOR_HELP,
+  conf: CONF_HELP,
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -69,6 +75,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'failover':
     case 'kill':
       return labCommand(command, rest)
+    case 'doctor':
+      return doctorCommand(rest)
+    case 'conf':
+      return confCommand(rest)
     default:
       process.stderr.write(`sentinel-lab: unknown command '${command}'\n\n`)
       return help('main', 2)

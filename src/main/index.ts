@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron'
 import { IPC_CALL, IPC_EVENT } from '../shared/api'
 import { ApiError, dispatch, toErrorData } from './api-guard'
+import { closePageOpens, trackConfOpens } from './conf/conf-service'
 import { trackFollows } from './logs/page-follows'
 import { LabService } from './service'
 import { appVersion } from './version'
@@ -81,26 +82,28 @@ void app.whenReady().then(() => {
   })
   // No permission (camera, notifications, ...) is ever granted to the renderer.
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))
-  // Logs followed per window: a closed (or reloaded-away) window stops following them.
-  const follows = new Map<number, Set<number>>()
-  const followsOf = (wc: Electron.WebContents): Set<number> => {
-    let set = follows.get(wc.id)
-    if (!set) {
-      const mine = (set = new Set<number>())
-      follows.set(wc.id, mine)
+  // Logs followed and config files open per window: a closed (or reloaded-away) window
+  // stops following them and watching them.
+  const pages = new Map<number, { follows: Set<number>; opens: Map<string, number> }>()
+  const pageOf = (wc: Electron.WebContents): { follows: Set<number>; opens: Map<string, number> } => {
+    let page = pages.get(wc.id)
+    if (!page) {
+      const mine = (page = { follows: new Set<number>(), opens: new Map<string, number>() })
+      pages.set(wc.id, mine)
       const drop = (): void => {
-        for (const id of mine) void service.unfollowLog(id)
-        mine.clear()
+        for (const id of mine.follows) void service.unfollowLog(id)
+        mine.follows.clear()
+        closePageOpens(mine.opens, (path) => service.closeConfFile(path))
       }
       // A reload keeps the WebContents: its old page's follows end with the navigation.
       wc.on('did-start-navigation', (details) => void (details.isMainFrame && !details.isSameDocument && drop()))
       wc.on('render-process-gone', drop)
       wc.once('destroyed', () => {
         drop()
-        follows.delete(wc.id)
+        pages.delete(wc.id)
       })
     }
-    return set
+    return page
   }
   ipcMain.handle(IPC_CALL, async (event, method: unknown, args: unknown) => {
     // Only our own page may call: reject frames loaded from anywhere else.
@@ -111,9 +114,14 @@ void app.whenReady().then(() => {
     try {
       const result = await dispatch(service, method, args)
       if (event.sender.isDestroyed()) {
-        // The window closed while the call ran: a follow it started has no one to end it.
+        // The window closed while the call ran: a follow or a watch it started has no one to end it.
         if (method === 'followLog') void service.unfollowLog((result as { id: number }).id)
-      } else trackFollows(followsOf(event.sender), method, args, result)
+        if (method === 'openConfFile') void service.closeConfFile((result as { path: string }).path)
+      } else {
+        const page = pageOf(event.sender)
+        trackFollows(page.follows, method, args, result)
+        trackConfOpens(page.opens, method, args)
+      }
       return { result }
     } catch (e) {
       return { error: toErrorData(e) }

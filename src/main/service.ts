@@ -18,6 +18,17 @@ import type {
   Target,
   UpdateResult,
 } from '../shared/model'
+import type {
+  ConfCheck,
+  ConfEdit,
+  ConfFileRef,
+  ConfFileView,
+  ConfSaveResult,
+  ConfSchema,
+  DoctorFinding,
+  MergeResult,
+} from '../shared/conf'
+import { ConfService } from './conf/conf-service'
 import { exportCompose } from './lab/compose'
 import { LabRegistry } from './lab/lab-registry'
 import { LogHub } from './logs/log-hub'
@@ -46,6 +57,8 @@ export class LabService implements SentinelLabApi {
   readonly labs: LabRegistry
   /** The logs the UI follows. */
   readonly logs: LogHub
+  /** The config files open in editors, saving, applying, the doctor. */
+  readonly conf: ConfService
 
   constructor(private readonly options: ServiceOptions) {
     this.supervisor = new Supervisor({ logDir: logDir(options.env), stateDir: stateDir(options.env) })
@@ -58,6 +71,7 @@ export class LabService implements SentinelLabApi {
       options.env,
     )
     this.logs = new LogHub((payload) => this.events.emit('event', { event: 'log', payload }))
+    this.conf = new ConfService(this.labs, this.supervisor, (payload) => this.events.emit('event', { event: 'conf', payload }))
     // Labs a previous run left running (the app died) are found again and cleanly restarted.
     void this.labs.discover()
   }
@@ -130,6 +144,42 @@ export class LabService implements SentinelLabApi {
     if (!this.options.revealPath) return false
     this.options.revealPath(path)
     return true
+  }
+
+  async listConfFiles(labId: string | null): Promise<ConfFileRef[]> {
+    return this.conf.listConfFiles(labId)
+  }
+
+  async openConfFile(path: string): Promise<ConfFileView> {
+    return this.conf.openConfFile(path)
+  }
+
+  async closeConfFile(path: string): Promise<void> {
+    this.conf.closeConfFile(path)
+  }
+
+  async checkConf(path: string, text: string): Promise<ConfCheck> {
+    return this.conf.checkConf(path, text)
+  }
+
+  saveConfFile(path: string, text: string, baseVersion: string, apply: boolean): Promise<ConfSaveResult> {
+    return this.conf.saveConfFile(path, text, baseVersion, apply)
+  }
+
+  async mergeConf(base: string, mine: string, theirs: string): Promise<MergeResult> {
+    return this.conf.mergeConf(base, mine, theirs)
+  }
+
+  async getConfSchema(): Promise<ConfSchema> {
+    return this.conf.getConfSchema()
+  }
+
+  runDoctor(labId: string): Promise<DoctorFinding[]> {
+    return this.conf.runDoctor(labId)
+  }
+
+  applyConfEdits(edits: ConfEdit[]): Promise<ConfFileView[]> {
+    return this.conf.applyConfEdits(edits)
   }
 
   /** The file behind a log source; not-found when it has none. */
@@ -216,6 +266,7 @@ export class LabService implements SentinelLabApi {
 
   /** Stop every process; the app calls this before it quits. */
   async shutdown(): Promise<void> {
+    this.conf.close()
     await Promise.all([this.logs.closeAll(), this.labs.shutdown(), this.supervisor.shutdown()])
   }
 

@@ -17,6 +17,17 @@ import type {
   TransitionEvent,
   UpdateResult,
 } from './model'
+import type {
+  ConfChangedEvent,
+  ConfCheck,
+  ConfEdit,
+  ConfFileRef,
+  ConfFileView,
+  ConfSaveResult,
+  ConfSchema,
+  DoctorFinding,
+  MergeResult,
+} from './conf'
 
 export interface SentinelLabApi {
   /** What is loaded and running now. */
@@ -83,6 +94,33 @@ export interface SentinelLabApi {
    * answers false: the renderer then offers the path to copy.
    */
   revealLog(source: LogSource): Promise<boolean>
+  /**
+   * The config files of a lab (lab.ini, each node's redis.conf, each sentinel's
+   * sentinel.conf), or with null those of the open supervisor config. Only these files can
+   * be opened and saved through the API.
+   */
+  listConfFiles(labId: string | null): Promise<ConfFileRef[]>
+  /** Read a config file for an editor and watch it: 'conf' events tell when it changes on disk. */
+  openConfFile(path: string): Promise<ConfFileView>
+  /** The editor closed: stop watching (also when the renderer goes away). */
+  closeConfFile(path: string): Promise<void>
+  /** Check an editor's text as the user types: located diagnostics, the doctor's findings, what saving would apply. */
+  checkConf(path: string, text: string): Promise<ConfCheck>
+  /**
+   * Save atomically (temp file, fsync, rename; mode kept) with a backup of the replaced
+   * version. Fails with code 'conflict' when the file on disk is no longer `baseVersion`
+   * (merge first), and 'invalid-argument' when the text has errors. With `apply`, the
+   * plan checkConf announced is carried out (live, or a restart of that one process).
+   */
+  saveConfFile(path: string, text: string, baseVersion: string, apply: boolean): Promise<ConfSaveResult>
+  /** Three-way merge of an editor's unsaved text (mine) with the new text on disk (theirs). */
+  mergeConf(base: string, mine: string, theirs: string): Promise<MergeResult>
+  /** The directive schema: help, units, ranges, for the forms. */
+  getConfSchema(): Promise<ConfSchema>
+  /** The doctor over a lab's files and, when it runs, its live state. */
+  runDoctor(labId: string): Promise<DoctorFinding[]>
+  /** Carry out a doctor fix: lossless edits, each file saved atomically with a backup. */
+  applyConfEdits(edits: ConfEdit[]): Promise<ConfFileView[]>
 }
 
 export interface AppEnvironment {
@@ -121,6 +159,15 @@ export const API_METHODS = [
   'followLog',
   'unfollowLog',
   'revealLog',
+  'listConfFiles',
+  'openConfFile',
+  'closeConfFile',
+  'checkConf',
+  'saveConfFile',
+  'mergeConf',
+  'getConfSchema',
+  'runDoctor',
+  'applyConfEdits',
 ] as const satisfies readonly (keyof SentinelLabApi)[]
 export type ApiMethod = (typeof API_METHODS)[number]
 
@@ -138,6 +185,8 @@ export interface ApiEvents {
   labs: LabListing[]
   /** New lines of a followed log. */
   log: LogBatch
+  /** A config file open in an editor changed on disk. */
+  conf: ConfChangedEvent
 }
 export type ApiEventName = keyof ApiEvents
 export interface ApiEventMessage<K extends ApiEventName = ApiEventName> {
@@ -148,8 +197,12 @@ export interface ApiEventMessage<K extends ApiEventName = ApiEventName> {
 /** Errors cross the transports as plain data. */
 export interface ApiErrorData {
   message: string
-  /** 'needs-confirmation': the call would lose data; the message says what, and the caller may ask the user and call again confirmed. */
-  code: 'invalid-argument' | 'not-found' | 'failed' | 'needs-confirmation'
+  /**
+   * 'needs-confirmation': the call would lose data; the message says what, and the caller
+   * may ask the user and call again confirmed. 'conflict': a save based on a version the
+   * disk no longer holds (merge, then save again).
+   */
+  code: 'invalid-argument' | 'not-found' | 'failed' | 'needs-confirmation' | 'conflict'
 }
 
 /** Channel names of the Electron transport. */

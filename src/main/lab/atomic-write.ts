@@ -1,16 +1,45 @@
-// Atomic file writes: the text goes to a temp file beside the target, gets its mode, and
-// is renamed over the target, so a reader sees the old file or the new one, never half.
+// Atomic file writes: the text goes to a temp file beside the target, gets its mode, is
+// flushed to the disk, and is renamed over the target; then the folder is flushed too, so
+// the rename itself survives a crash. A reader sees the old file or the new one, never half,
+// and a power cut leaves one of the two, not an empty file.
 import { randomBytes } from 'node:crypto'
-import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { dirname } from 'node:path'
 
-export function writeFileAtomic(path: string, text: string, mode = 0o644): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array, mode = 0o644): void {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   try {
-    writeFileSync(tmp, text, { mode, flag: 'wx' })
-    chmodSync(tmp, mode) // the mode given at creation is masked by the umask
+    const fd = openSync(tmp, 'wx', mode)
+    try {
+      fchmodSync(fd, mode) // the mode given at creation is masked by the umask
+      const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text
+      let written = 0
+      while (written < data.length) written += writeSync(fd, data, written, data.length - written)
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
     renameSync(tmp, path)
   } catch (e) {
     rmSync(tmp, { force: true })
     throw e
+  }
+  syncFolder(dirname(path))
+}
+
+/** Flush a folder's entries (the rename). Some file systems refuse fsync on a folder: the write itself is done by then. */
+function syncFolder(dir: string): void {
+  let fd: number
+  try {
+    fd = openSync(dir, 'r')
+  } catch {
+    return
+  }
+  try {
+    fsyncSync(fd)
+  } catch {
+    // EINVAL / EISDIR on file systems without folder fsync: nothing more can be done.
+  } finally {
+    closeSync(fd)
   }
 }

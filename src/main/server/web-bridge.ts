@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, sep } from 'node:path'
 import { WebSocket, WebSocketServer } from 'ws'
 import { WS_PATH, type WireRequest, type WireResponse } from '../../shared/api'
-import { dispatch, toErrorData } from '../api-guard'
+import { MAX_CONF_TEXT, dispatch, toErrorData } from '../api-guard'
+import { closePageOpens, trackConfOpens } from '../conf/conf-service'
 import { trackFollows } from '../logs/page-follows'
 import type { LabService } from '../service'
 
@@ -50,7 +51,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'method not allowed')
     void serveStatic(options.rendererDir, req, res, port)
   })
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+  // Room for mergeConf's three config texts of up to MAX_CONF_TEXT each, JSON-escaped.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * MAX_CONF_TEXT })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const ok =
@@ -72,11 +74,15 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   options.service.events.on('event', forward)
 
   wss.on('connection', (ws) => {
-    // Logs this page follows: a page that goes away stops following them.
+    // Logs this page follows and config files it holds open: a page that goes away stops
+    // following and watching them.
     const follows = new Set<number>()
+    const opens = new Map<string, number>()
+    const closeOpens = (): void => closePageOpens(opens, (path) => options.service.closeConfFile(path))
     ws.on('close', () => {
       for (const id of follows) void options.service.unfollowLog(id)
       follows.clear()
+      closeOpens()
     })
     ws.on('message', async (raw) => {
       let req: Partial<WireRequest>
@@ -92,8 +98,12 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       try {
         reply.result = await dispatch(options.service, req.method, req.args)
         trackFollows(follows, req.method, req.args, reply.result)
-        // The page went away while the follow was starting: nobody will ever unfollow it.
-        if (ws.readyState !== WebSocket.OPEN) for (const id of follows) void options.service.unfollowLog(id)
+        trackConfOpens(opens, req.method, req.args)
+        // The page went away while the follow or open was starting: nobody will ever end it.
+        if (ws.readyState !== WebSocket.OPEN) {
+          for (const id of follows) void options.service.unfollowLog(id)
+          closeOpens()
+        }
       } catch (e) {
         reply.error = toErrorData(e)
       }

@@ -7,6 +7,7 @@ import { hostname, homedir, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { globSync } from 'tinyglobby'
 import type { ConfigIssue } from '../../shared/model'
+import { PROGRAM_KEYS as PROGRAM_KEY_INFO } from '../conf/ini-schema'
 import {
   autoRestart,
   boolean,
@@ -41,17 +42,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv
 }
 
-const PROGRAM_KEYS = new Set([
-  'command', 'process_name', 'numprocs', 'numprocs_start', 'priority', 'autostart',
-  'autorestart', 'startsecs', 'startretries', 'exitcodes', 'stopsignal', 'stopwaitsecs',
-  'stopasgroup', 'killasgroup', 'user', 'redirect_stderr', 'environment', 'directory',
-  'umask', 'serverurl',
-  ...['stdout', 'stderr'].flatMap((c) =>
-    ['logfile', 'logfile_maxbytes', 'logfile_backups', 'capture_maxbytes', 'events_enabled', 'syslog']
-      .map((k) => `${c}_${k}`)),
-  // Sentinel Lab's own keys; supervisord ignores keys it does not know.
-  'depends_on', 'ready_port',
-])
+// supervisord 4.2's [program:x] keys and Sentinel Lab's two (supervisord ignores keys it does not know).
+const PROGRAM_KEYS = new Set(PROGRAM_KEY_INFO.map((k) => k.name))
 const IGNORED_SECTIONS = /^(supervisord|unix_http_server|inet_http_server|supervisorctl|include|rpcinterface:.*|ctlplugin:.*)$/
 
 /** Load a supervisord .ini file, or every *.ini / *.conf in a folder. */

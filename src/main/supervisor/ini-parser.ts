@@ -119,7 +119,7 @@ export class IniDocument {
  * search, rounds and all: each round looks at the next ';' and the next '#', and the first
  * round in which either qualifies decides, even if a later round would find an earlier one.
  */
-function findCommentStart(line: string): number {
+export function findCommentStart(line: string): number {
   const trimmed = line.trim()
   if (trimmed.startsWith('#') || trimmed.startsWith(';')) return 0
   const next: Record<string, number> = { ';': -1, '#': -1 }

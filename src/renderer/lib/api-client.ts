@@ -72,6 +72,10 @@ const SLOW: ReadonlySet<ApiMethod> = new Set([
   'addLabMember',
   'removeLabMember',
   'exportLabCompose',
+  // A save with apply may restart a process; the doctor's live rules probe every port.
+  'saveConfFile',
+  'applyConfEdits',
+  'runDoctor',
 ])
 const timeoutFor = (m: ApiMethod): number => (m === 'pickConfigPath' ? 10 * 60_000 : SLOW.has(m) ? 90_000 : 15_000)
 

@@ -1,0 +1,115 @@
+// Passwords across a deployment: a node that can become a replica must know the password of
+// the node it would follow (masterauth), all nodes must share one requirepass (a sentinel
+// gives one auth-pass for every node of a master, and a promoted replica's password is the
+// new master's), and the sentinels' auth-pass must be that password.
+import type { DoctorFinding } from '../../../shared/conf'
+import { type Deployment, type FileSet, type Member, commonRequirepass } from './deployment'
+import { at, atTop, describe, label, setEdit } from './finding'
+
+const NOAUTH_LOOP = 'It then retries for ever: on Redis 7.0.15 its log grows by 1.3 MB/s, it burns 68% of a CPU (and supervisord 40% logging it), and it stays at master_link_status:down, never receiving the data.'
+
+/** The password of the node `n` would replicate from: its master now, or after a failover whichever replica is promoted. */
+function leaderPassword(d: Deployment, n: Member): string | null | undefined {
+  const r = n.conf.replicaof()
+  if (r) {
+    const master = d.nodes.find((o) => o !== n && o.port === r.port)
+    return master ? master.conf.requirepass() : undefined
+  }
+  const others = d.nodes.filter((o) => o !== n)
+  if (others.length > 0) {
+    const pw = new Set(others.map((o) => o.conf.requirepass()))
+    return pw.size === 1 ? [...pw][0] : undefined
+  }
+  const authPass = d.monitors.map((m) => m.sentinel.conf.sentinelFor('auth-pass', m.name).at(-1)?.args[2]).find((x) => x !== undefined)
+  return authPass ?? n.conf.requirepass()
+}
+
+/** A replica now, or a master that sentinels or replicas make part of a replicated set. */
+function canBecomeReplica(d: Deployment, n: Member): boolean {
+  if (n.conf.replicaof()) return true
+  return d.monitors.length > 0 || d.nodes.some((o) => o !== n && o.conf.replicaof()?.port === n.port)
+}
+
+export function masterauthRules(set: FileSet): DoctorFinding[] {
+  const out: DoctorFinding[] = []
+  for (const d of set.deployments) {
+    for (const n of d.nodes) {
+      if (!canBecomeReplica(d, n)) continue
+      const leader = leaderPassword(d, n)
+      const masterauth = n.conf.masterauth()
+      const isReplica = n.conf.replicaof() !== null
+      const fix = typeof leader === 'string'
+        ? { label: `Set masterauth in ${label(n.file.path)}`, edits: [setEdit(n.file.path, 'masterauth', [leader])] }
+        : undefined
+      // Unknown leader (its file not given, or the others disagree): its own password is the best guess.
+      const needed = leader === undefined ? n.conf.requirepass() : leader
+      if (masterauth === null && needed !== null) {
+        const where = n.conf.last('requirepass') ?? n.conf.last('replicaof')
+        out.push({
+          id: 'masterauth-missing', severity: 'error',
+          ...(where ? at(where, 'masterauth') : atTop(n, 'masterauth')),
+          title: isReplica ? 'masterauth missing: this replica cannot authenticate to its master' : 'masterauth missing: after a failover this node can never sync',
+          explanation: isReplica
+            ? `${describe(n)} replicates from a master that requires a password${leader === undefined ? ' (presumably its own: the nodes of one set share one)' : ''}, and has no masterauth to give it: the master answers NOAUTH to its SYNC. ${NOAUTH_LOOP}`
+            : `${describe(n)} requires a password but has no masterauth. When it fails, the sentinels promote a replica; when it comes back they make it a replica of the new master, which requires the same password: it is refused with NOAUTH. ${NOAUTH_LOOP}`,
+          ...(fix ? { fix } : {}),
+        })
+      } else if (masterauth !== null && typeof leader === 'string' && masterauth !== leader) {
+        out.push({
+          id: 'masterauth-mismatch', severity: 'error', ...at(n.conf.last('masterauth')!, 'masterauth', 0),
+          title: 'masterauth is not the password of the node this one replicates from',
+          explanation: `${describe(n)} would authenticate to ${isReplica ? 'its master' : 'the promoted replica after a failover'} with a masterauth that is not that node's requirepass: the master refuses it (WRONGPASS) and the replica never syncs. ${NOAUTH_LOOP}`,
+          ...(fix ? { fix } : {}),
+        })
+      }
+    }
+  }
+  return out
+}
+
+export function requirepassRules(set: FileSet): DoctorFinding[] {
+  const out: DoctorFinding[] = []
+  for (const d of set.deployments) {
+    if (d.nodes.length < 2) continue
+    const common = commonRequirepass(d)
+    if (common.agreed) continue
+    const odd = common.value === null && new Set(d.nodes.map((n) => n.conf.requirepass())).size > 1 && d.nodes.every((n) => n.conf.requirepass() !== null)
+      ? d.nodes // no majority: every node is part of the problem
+      : d.nodes.filter((n) => n.conf.requirepass() !== common.value)
+    for (const n of odd) {
+      const w = n.conf.last('requirepass')
+      out.push({
+        id: 'requirepass-differs', severity: 'error',
+        ...(w ? at(w, 'requirepass', 0) : atTop(n, 'requirepass')),
+        title: n.conf.requirepass() === null ? 'this node has no requirepass, the other nodes of its set have one' : 'requirepass differs from the other nodes of its set',
+        explanation: `The nodes of one replicated set must share one password: a replica authenticates to whichever node is master with its single masterauth, and a sentinel uses one auth-pass for every node of a master. After a failover ${describe(n)} and the others cannot replicate from each other, and the sentinels cannot reach every node.`,
+      })
+    }
+  }
+  return out
+}
+
+export function authPassRules(set: FileSet): DoctorFinding[] {
+  const out: DoctorFinding[] = []
+  for (const d of set.deployments) {
+    if (d.nodes.length === 0) continue
+    const common = commonRequirepass(d)
+    if (common.value === null) continue
+    for (const m of d.monitors) {
+      const line = m.sentinel.conf.sentinelFor('auth-pass', m.name).at(-1)
+      const given = line?.args[2]
+      if (given === common.value) continue
+      const fix = common.agreed
+        ? { label: `Set sentinel auth-pass ${m.name} in ${label(m.sentinel.file.path)}`, edits: [setEdit(m.sentinel.file.path, `sentinel auth-pass ${m.name}`, [common.value])] }
+        : undefined
+      out.push({
+        id: 'auth-pass-mismatch', severity: 'error',
+        ...(line ? at(line, `sentinel auth-pass ${m.name}`, 2) : at(m.at, `sentinel auth-pass ${m.name}`)),
+        title: line ? `sentinel auth-pass for ${m.name} is not the nodes' requirepass` : `no sentinel auth-pass for ${m.name}, and its nodes require a password`,
+        explanation: `The nodes of ${m.name} require a password; ${describe(m.sentinel)} ${line ? 'gives another one' : 'gives none'}. Its PING and INFO get NOAUTH, which Sentinel does not count as a valid reply: it sees the master and replicas as down, cannot discover the replicas, and any failover it attempts finds no replica to promote.`,
+        ...(fix ? { fix } : {}),
+      })
+    }
+  }
+  return out
+}

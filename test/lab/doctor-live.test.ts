@@ -1,0 +1,241 @@
+// The doctor's live rules against real processes: redis-server / redis-sentinel 7.0 on free
+// ports, a plain TCP listener that is not Redis, files made unwritable for real (as root
+// with the immutable attribute, since root ignores mode bits, as access(2) does). Also
+// checks the Redis facts the file rules' fixes rely on.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs'
+import { type Server, createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { DoctorFinding } from '../../src/shared/conf'
+import { type DoctorFile, diagnoseLive } from '../../src/main/lab/doctor'
+import { ask } from '../../src/main/lab/doctor/resp-probe'
+import { freePorts } from '../../src/main/lab/ports'
+import { waitFor } from '../helpers/wait'
+
+const PW = 'live-pw-1'
+const children: ChildProcess[] = []
+const undo: (() => void)[] = []
+const temps: string[] = []
+
+afterEach(async () => {
+  for (const u of undo.splice(0).reverse()) u()
+  const running = children.splice(0).filter((c) => c.exitCode === null && c.signalCode === null)
+  for (const c of running) c.kill('SIGKILL')
+  await Promise.all(running.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)))))
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+function mkTemp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'doctor-live-'))
+  temps.push(d)
+  return d
+}
+
+function writeConf(dir: string, name: string, lines: string[]): DoctorFile {
+  mkdirSync(dir, { recursive: true })
+  const path = join(dir, name)
+  writeFileSync(path, `${lines.join('\n')}\n`)
+  return { path, kind: name.startsWith('sentinel') ? 'sentinel' : 'redis', text: readFileSync(path, 'utf8') }
+}
+
+function nodeLines(port: number, dir: string, extra: string[] = []): string[] {
+  return [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, 'save ""', 'appendonly no', `requirepass ${PW}`, `masterauth ${PW}`, ...extra]
+}
+
+/** Start a process and keep its output; stopped by pid after the test. */
+function start(bin: 'redis-server' | 'redis-sentinel', conf: string): { child: ChildProcess; output: () => string } {
+  const child = spawn(`/usr/bin/${bin}`, [conf], { stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  let out = ''
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
+  return { child, output: () => out }
+}
+
+async function untilAnswers(port: number): Promise<void> {
+  const deadline = Date.now() + 5000
+  for (;;) {
+    try {
+      if ((await ask(port, [['PING']])) !== null) return
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`nothing answered on ${port} within 5 s`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+async function startNode(file: DoctorFile, port: number): Promise<ChildProcess> {
+  const { child } = start('redis-server', file.path)
+  await untilAnswers(port)
+  return child
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))))
+}
+
+/** Make a file or folder unwritable for real, for whoever runs the test; undone after it. */
+function makeUnwritable(path: string): void {
+  if (process.getuid?.() === 0) {
+    execFileSync('chattr', ['+i', path])
+    undo.push(() => execFileSync('chattr', ['-i', path]))
+  } else {
+    chmodSync(path, 0o555)
+    undo.push(() => chmodSync(path, 0o755))
+  }
+}
+
+function only(findings: DoctorFinding[], id: string): DoctorFinding[] {
+  return findings.filter((f) => f.id === id)
+}
+
+describe('port-taken', () => {
+  it('a listener that does not speak Redis on the file\'s port: error; once it is gone: nothing', async () => {
+    const [port] = await freePorts(1)
+    const root = mkTemp()
+    const file = writeConf(join(root, 'node'), 'redis.conf', nodeLines(port, join(root, 'node')))
+    // It reads what it is sent (or its sockets would never end) and answers like an HTTP server.
+    const server: Server = createServer((s) => {
+      s.resume()
+      s.end('HTTP/1.1 400 Bad Request\r\n\r\n')
+    })
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r))
+    try {
+      const found = only(await diagnoseLive([file]), 'port-taken')
+      expect(found).toHaveLength(1)
+      expect(found[0]).toMatchObject({ severity: 'error', file: file.path, line: 1, directive: 'port' })
+      expect(found[0].title).toMatch(/does not answer as Redis/)
+    } finally {
+      await new Promise((r) => server.close(r))
+    }
+    expect(await diagnoseLive([file])).toEqual([])
+  })
+
+  it('another redis-server on the port (another config file): error naming it; the file\'s own process: nothing', async () => {
+    const [port] = await freePorts(1)
+    const root = mkTemp()
+    const running = writeConf(join(root, 'a'), 'redis.conf', nodeLines(port, join(root, 'a')))
+    const other = writeConf(join(root, 'b'), 'redis.conf', nodeLines(port, join(root, 'b')))
+    await startNode(running, port)
+    expect(await diagnoseLive([running])).toEqual([])
+    const found = only(await diagnoseLive([other]), 'port-taken')
+    expect(found).toHaveLength(1)
+    expect(found[0].explanation).toContain(running.path)
+  })
+})
+
+describe('port-not-answering', () => {
+  it('a paused node (SIGSTOP) is not "taken by another process": a warning that nothing answers; resumed: nothing', async () => {
+    const [port] = await freePorts(1)
+    const root = mkTemp()
+    const file = writeConf(join(root, 'n'), 'redis.conf', nodeLines(port, join(root, 'n')))
+    const node = await startNode(file, port)
+    node.kill('SIGSTOP')
+    try {
+      const found = await diagnoseLive([file])
+      expect(found.map((f) => [f.id, f.severity])).toEqual([['port-not-answering', 'warning']])
+    } finally {
+      node.kill('SIGCONT')
+    }
+    expect(await diagnoseLive([file])).toEqual([])
+  })
+})
+
+describe('requirepass-live-differs', () => {
+  it('changed at run time: refused (warning), removed (error); set back: nothing', async () => {
+    const [port] = await freePorts(1)
+    const root = mkTemp()
+    const file = writeConf(join(root, 'n'), 'redis.conf', nodeLines(port, join(root, 'n')))
+    await startNode(file, port)
+    expect(await ask(port, [['AUTH', PW], ['CONFIG', 'SET', 'requirepass', 'changed']])).toEqual(['OK', 'OK'])
+    const refused = only(await diagnoseLive([file]), 'requirepass-live-differs')
+    expect(refused).toHaveLength(1)
+    expect(refused[0]).toMatchObject({ severity: 'warning', directive: 'requirepass', line: 6 })
+
+    expect(await ask(port, [['AUTH', 'changed'], ['CONFIG', 'SET', 'requirepass', '']])).toEqual(['OK', 'OK'])
+    const none = only(await diagnoseLive([file]), 'requirepass-live-differs')
+    expect(none).toHaveLength(1)
+    expect(none[0]).toMatchObject({ severity: 'error' })
+    expect(none[0].title).toMatch(/no password/)
+
+    expect(await ask(port, [['CONFIG', 'SET', 'requirepass', PW]])).toEqual(['OK'])
+    expect(await diagnoseLive([file])).toEqual([])
+  })
+})
+
+describe('monitor-points-at-replica', () => {
+  it('a sentinel.conf monitoring a running replica: error, the fix monitors its master; monitoring the master: nothing', async () => {
+    const [mPort, rPort, sPort] = await freePorts(3)
+    const root = mkTemp()
+    const master = writeConf(join(root, 'm'), 'redis.conf', nodeLines(mPort, join(root, 'm')))
+    const replica = writeConf(join(root, 'r'), 'redis.conf', nodeLines(rPort, join(root, 'r'), [`replicaof 127.0.0.1 ${mPort}`]))
+    await startNode(master, mPort)
+    await startNode(replica, rPort)
+    const sentinel = (port: number): DoctorFile => writeConf(join(root, 's'), 'sentinel.conf', [
+      `port ${sPort}`, `sentinel monitor mymaster 127.0.0.1 ${port} 1`, `sentinel auth-pass mymaster ${PW}`,
+    ])
+    const wrong = only(await diagnoseLive([sentinel(rPort)]), 'monitor-points-at-replica')
+    expect(wrong).toHaveLength(1)
+    expect(wrong[0]).toMatchObject({ severity: 'error', line: 2, directive: 'sentinel monitor mymaster' })
+    expect(wrong[0].fix?.edits).toEqual([{ file: join(root, 's', 'sentinel.conf'), op: 'set', directive: 'sentinel monitor mymaster', args: ['127.0.0.1', String(mPort), '1'] }])
+    expect(only(await diagnoseLive([sentinel(mPort)]), 'monitor-points-at-replica')).toEqual([])
+  })
+})
+
+describe('conf-not-writable', () => {
+  it('an unwritable sentinel.conf: error; and Sentinel 7.0 really refuses to start on it', async () => {
+    const [mPort, sPort] = await freePorts(2)
+    const root = mkTemp()
+    const file = writeConf(join(root, 's'), 'sentinel.conf', [`port ${sPort}`, `sentinel monitor mymaster 127.0.0.1 ${mPort} 1`])
+    expect(only(await diagnoseLive([file]), 'conf-not-writable')).toEqual([])
+    makeUnwritable(file.path)
+    const found = only(await diagnoseLive([file]), 'conf-not-writable')
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatchObject({ severity: 'error', file: file.path })
+    expect(found[0].title).toMatch(/refuses to start/)
+    const { child, output } = start('redis-sentinel', file.path)
+    expect(await exited(child)).not.toBe(0)
+    expect(output()).toMatch(/is not writable/)
+  })
+
+  it('an unwritable folder: error; Sentinel starts but cannot save its generated myid', async () => {
+    const [mPort, sPort] = await freePorts(2)
+    const root = mkTemp()
+    const file = writeConf(join(root, 's'), 'sentinel.conf', [`port ${sPort}`, `sentinel monitor mymaster 127.0.0.1 ${mPort} 1`])
+    makeUnwritable(join(root, 's'))
+    const found = only(await diagnoseLive([file]), 'conf-not-writable')
+    expect(found).toHaveLength(1)
+    expect(found[0].title).toMatch(/folder/)
+    const { output } = start('redis-sentinel', file.path)
+    await waitFor(() => /Sentinel ID is/.test(output()), 'the sentinel to start')
+    expect(output()).toMatch(/not able to save the new configuration/)
+    expect(readFileSync(file.path, 'utf8')).not.toMatch(/myid/)
+  })
+
+  it('a watched node\'s unwritable redis.conf: warning (a failover cannot be recorded); not watched: nothing', async () => {
+    const [port, sPort] = await freePorts(2)
+    const root = mkTemp()
+    const node = writeConf(join(root, 'n'), 'redis.conf', nodeLines(port, join(root, 'n')))
+    const sentinel = writeConf(join(root, 's'), 'sentinel.conf', [`port ${sPort}`, `sentinel monitor mymaster 127.0.0.1 ${port} 1`, `sentinel auth-pass mymaster ${PW}`])
+    makeUnwritable(node.path)
+    expect(only(await diagnoseLive([node]), 'conf-not-writable')).toEqual([])
+    const found = only(await diagnoseLive([node, sentinel]), 'conf-not-writable')
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatchObject({ severity: 'warning', file: node.path })
+  })
+})
+
+describe('what the duplicate-myid fix relies on', () => {
+  it('Redis 7.0: a sentinel.conf without a myid gets one generated at start, written back to the file', async () => {
+    const [mPort, sPort] = await freePorts(2)
+    const root = mkTemp()
+    const file = writeConf(join(root, 's'), 'sentinel.conf', [`port ${sPort}`, `sentinel monitor mymaster 127.0.0.1 ${mPort} 1`])
+    const { output } = start('redis-sentinel', file.path)
+    const id = await waitFor(() => /^sentinel myid ([0-9a-f]{40})$/m.exec(readFileSync(file.path, 'utf8'))?.[1], 'a myid in the file')
+    // The file is written before the log line: wait for the line too.
+    await waitFor(() => output().includes(`Sentinel ID is ${id}`), 'the sentinel to log the same id')
+  })
+})

@@ -1,0 +1,174 @@
+// The tutorial's own configuration (seed/redis-sentinel-supervisor-tutorial.zh.txt),
+// transcribed under fixtures/tutorial/: 3 redis.conf files made from Redis 3.2.8's stock
+// file with the tutorial's sed/echo edits, its 3 sentinel.conf files as it prints them, and
+// its supervisor programs. The doctor must find the tutorial's mistakes, read from disk as
+// `sentinel-lab doctor` reads them, and the command must print and exit like a compiler.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { DoctorFinding } from '../../src/shared/conf'
+import { diagnoseFiles } from '../../src/main/lab/doctor'
+import { collectFiles } from '../../src/main/lab/doctor/collect'
+import { doctorCommand } from '../../src/main/lab/doctor-command'
+
+const TUTORIAL = join(import.meta.dirname, 'fixtures', 'tutorial')
+const file = (rel: string): string => join(TUTORIAL, rel)
+const SENTINELS = ['sentinel/sentinel26380.conf', 'sentinel/sentinel26381.conf', 'sentinel/sentinel26382.conf'].map(file)
+const temps: string[] = []
+
+afterEach(() => {
+  vi.restoreAllMocks()
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+function only(findings: DoctorFinding[], id: string): DoctorFinding[] {
+  return findings.filter((f) => f.id === id)
+}
+
+/** A copy of the tutorial to change. */
+function copy(): string {
+  const d = mkdtempSync(join(tmpdir(), 'doctor-tutorial-'))
+  temps.push(d)
+  cpSync(TUTORIAL, d, { recursive: true })
+  return d
+}
+
+/** Run the command, capturing what it prints. */
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = ''
+  let err = ''
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true))
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true))
+  const code = await doctorCommand(args)
+  vi.restoreAllMocks()
+  return { code, out, err }
+}
+
+describe('the tutorial\'s configuration', () => {
+  const findings = diagnoseFiles(collectFiles([TUTORIAL]))
+
+  it('reads every file, each as its kind', () => {
+    const kinds = collectFiles([TUTORIAL]).map((f) => [f.path.slice(TUTORIAL.length + 1), f.kind])
+    expect(kinds).toEqual([
+      ['redis_6380/redis.conf', 'redis'], ['redis_6381/redis.conf', 'redis'], ['redis_6382/redis.conf', 'redis'],
+      ['sentinel/sentinel26380.conf', 'sentinel'], ['sentinel/sentinel26381.conf', 'sentinel'], ['sentinel/sentinel26382.conf', 'sentinel'],
+      ['supervisor/redisd_6380.ini', 'supervisor'], ['supervisor/redisd_6381.ini', 'supervisor'], ['supervisor/redisd_6382.ini', 'supervisor'],
+    ])
+  })
+
+  it('the closing problem: the master 6380 has requirepass and no masterauth; the fix gives it sheng@123', () => {
+    const found = only(findings, 'masterauth-missing')
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatchObject({ severity: 'error', file: file('redis_6380/redis.conf'), line: 32, column: 1, directive: 'masterauth' })
+    expect(readFileSync(file('redis_6380/redis.conf'), 'utf8').split('\n')[31]).toBe('requirepass sheng@123')
+    expect(found[0].fix?.edits).toEqual([{ file: file('redis_6380/redis.conf'), op: 'set', directive: 'masterauth', args: ['sheng@123'] }])
+  })
+
+  it('the sentinels\' daemonize yes, beside nodes run by supervisor programs', () => {
+    const found = only(findings, 'daemonize-under-supervisor')
+    expect(found.map((f) => f.file)).toEqual(SENTINELS)
+    expect(found.every((f) => f.line === 7 && f.fix?.edits[0].args?.[0] === 'no')).toBe(true)
+  })
+
+  it('the two known-sentinel lines with port 0 in each sentinel.conf', () => {
+    const found = only(findings, 'stale-known-sentinel')
+    expect(found).toHaveLength(6)
+    for (const s of SENTINELS) expect(found.filter((f) => f.file === s)).toHaveLength(2)
+    expect(found.map((f) => f.fix?.edits[0].directive)).toContain('sentinel known-sentinel TestMaster 127.0.0.1 0 0aca3a57038e2907c8a07be2b3c0d15171e44da5')
+  })
+
+  it('the replicas\' pidfile left at redis_6379.pid by a sed that matched nothing, and every node writing ./dump.rdb', () => {
+    expect(only(findings, 'shared-pidfile').map((f) => f.file)).toEqual([file('redis_6382/redis.conf')])
+    expect(only(findings, 'shared-data-file').map((f) => f.file)).toEqual([file('redis_6381/redis.conf'), file('redis_6382/redis.conf')])
+  })
+
+  it('and nothing that is right in it: its 3 sentinels, quorum, auth-pass, distinct myids, the replicas\' masterauth', () => {
+    const ids = new Set(findings.map((f) => f.id))
+    expect([...ids].sort()).toEqual(['daemonize-under-supervisor', 'masterauth-missing', 'shared-data-file', 'shared-pidfile', 'stale-known-sentinel'])
+  })
+
+  it('with supervisor programs for the sentinels too, daemonize yes is an error', () => {
+    const d = copy()
+    writeFileSync(join(d, 'supervisor', 'sentinels.ini'), [26380, 26381, 26382].map((p) =>
+      `[program:sentinel_${p}]\ncommand=/usr/local/bin/redis-sentinel /usr/local/sentinel/sentinel${p}.conf\nautorestart=true\n`).join('\n'))
+    const found = only(diagnoseFiles(collectFiles([d])), 'daemonize-under-supervisor')
+    expect(found.map((f) => f.severity)).toEqual(['error', 'error', 'error'])
+  })
+
+  it('its three sentinel.conf files copied from one (the same myid): duplicate-myid', () => {
+    const d = copy()
+    for (const p of [26381, 26382]) {
+      const path = join(d, 'sentinel', `sentinel${p}.conf`)
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/^sentinel myid \w+$/m, 'sentinel myid f1fc87e38bc8f5e17941d3e965954c514d6f07f9'))
+    }
+    const found = only(diagnoseFiles(collectFiles([d])), 'duplicate-myid')
+    expect(found.map((f) => f.file)).toEqual([join(d, 'sentinel', 'sentinel26381.conf'), join(d, 'sentinel', 'sentinel26382.conf')])
+  })
+
+  it('its step "sentinel monitor mymaster 127.0.0.1 6380 2" added to one sentinel: quorum 2 with 1 sentinel, and no auth-pass', () => {
+    const d = copy()
+    const path = join(d, 'sentinel', 'sentinel26380.conf')
+    writeFileSync(path, `${readFileSync(path, 'utf8')}sentinel monitor mymaster 127.0.0.1 6380 2\n`)
+    const found = diagnoseFiles(collectFiles([d])).filter((f) => f.file === path && f.directive?.endsWith('mymaster'))
+    expect(found.map((f) => f.id).sort()).toEqual(['auth-pass-mismatch', 'quorum-too-high', 'too-few-sentinels'])
+  })
+})
+
+describe('sentinel-lab doctor on the tutorial', () => {
+  it('prints path:line:col: severity [id] title, the explanation and fix indented, a summary; exits 1', async () => {
+    const { code, out } = await run([TUTORIAL, '--files-only'])
+    expect(code).toBe(1)
+    expect(out).toMatch(/redis_6380\/redis\.conf:32:1: error \[masterauth-missing\] masterauth missing/)
+    expect(out).toMatch(/\n {4}\S.*NOAUTH/)
+    expect(out).toMatch(/\n {4}fix: Set masterauth in redis_6380\/redis\.conf\n {6}set masterauth \*{8} /)
+    expect(out).not.toContain('sheng@123')
+    expect(out.trimEnd().split('\n').at(-1)).toBe('3 errors, 10 warnings in 9 files')
+  })
+
+  it('--json: every finding, the passwords of the fixes included (for tools that apply them)', async () => {
+    const { code, out } = await run([TUTORIAL, '--json', '--files-only'])
+    expect(code).toBe(1)
+    const report = JSON.parse(out) as { files: string[]; findings: DoctorFinding[]; errors: number; warnings: number }
+    expect(report.files).toHaveLength(9)
+    expect(report.errors).toBe(3)
+    expect(report.warnings).toBe(10)
+    expect(report.findings.find((f) => f.id === 'masterauth-missing')?.fix?.edits[0].args).toEqual(['sheng@123'])
+  })
+
+  it('a path that does not exist: exit 2, naming it; no path at all: exit 2', async () => {
+    const missing = join(TUTORIAL, 'nope.conf')
+    const bad = await run([file('redis_6380/redis.conf'), missing])
+    expect(bad.code).toBe(2)
+    expect(bad.err).toContain(`${missing}: no such file or folder`)
+    expect((await run([])).code).toBe(2)
+    expect((await run(['--bogus', TUTORIAL])).code).toBe(2)
+  })
+
+  it('a sound file alone: exit 0 and "no problems found"', async () => {
+    const { code, out } = await run([file('redis_6381/redis.conf'), '--files-only'])
+    expect(code).toBe(0)
+    expect(out.trim()).toBe('no problems found in 1 file')
+  })
+})
+
+describe('files a supervisord.conf includes', () => {
+  it('a supervisord.conf given with the node files brings the programs it [include]s: the master-restart rule sees them', () => {
+    const d = copy()
+    writeFileSync(join(d, 'supervisord.conf'), '[supervisord]\nnodaemon=true\n\n[include]\nfiles = supervisor/*.ini\n')
+    for (const p of [6380, 6381, 6382]) {
+      const path = join(d, `redis_${p}`, 'redis.conf')
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/^save .*\n/gm, '').replace(/^dir .*$/m, `dir /data/${p}`).concat('save ""\n'))
+    }
+    const paths = [join(d, 'supervisord.conf'), join(d, 'redis_6380'), join(d, 'redis_6381'), join(d, 'redis_6382')]
+    const files = collectFiles(paths)
+    expect(files.filter((f) => f.kind === 'supervisor').map((f) => f.path.slice(d.length + 1))).toEqual([
+      'supervisord.conf', 'supervisor/redisd_6380.ini', 'supervisor/redisd_6381.ini', 'supervisor/redisd_6382.ini',
+    ])
+    const found = only(diagnoseFiles(files), 'master-restarted-empty')
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatchObject({ file: join(d, 'supervisor', 'redisd_6380.ini'), line: 7, directive: 'program:redisd_6380.autorestart' })
+    // Without the supervisord.conf, nothing says who runs the nodes.
+    expect(only(diagnoseFiles(collectFiles(paths.slice(1))), 'master-restarted-empty')).toEqual([])
+  })
+})
