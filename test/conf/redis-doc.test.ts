@@ -1,7 +1,7 @@
 // The lossless redis.conf document: what goes in comes out byte for byte, Redis's quoting
 // rules read words as redis-server does, and an edit rewrites only the lines it touches.
 import { describe, expect, it } from 'vitest'
-import { quoteConfArg, splitConfArgs } from '../../src/main/conf/redis-args'
+import { quoteConfArg, splitConfArgs } from '../../src/shared/redis-args'
 import { RedisConfDocument } from '../../src/main/conf/redis-doc'
 
 const roundTrip = (text: string): string => RedisConfDocument.parse(text).text()

@@ -5,7 +5,7 @@
 // start when it does not run. Pure: the commands are carried out by apply-live.ts.
 import { parse as parseIni } from 'ini'
 import type { ApplyPlan, ApplyStep, ConfKind, DirectiveInfo } from '../../shared/conf'
-import { quoteConfArg, splitConfArgs } from './redis-args'
+import { quoteConfArg, splitConfArgs } from '../../shared/redis-args'
 import { RedisConfDocument } from './redis-doc'
 import { lookupDirective } from './schema'
 

@@ -9,7 +9,7 @@ import { DirectiveError, getDirective, setDirective, unsetDirective } from './co
 import { ConflictError, confVersion, readConfFile, saveConfFile } from './conf-file'
 import { IniDocument, IniValueError, validateIni } from './ini-doc'
 import { detectConfKind } from './kind'
-import { splitConfArgs } from './redis-args'
+import { splitConfArgs } from '../../shared/redis-args'
 import { RedisConfDocument } from './redis-doc'
 import { directiveByName } from './schema'
 import { validateConf } from './validate'

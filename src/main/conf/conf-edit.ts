@@ -10,7 +10,7 @@
 // touches m2's line only, never another master's.
 // Only the lines a change touches are rewritten; the rest of the file stays byte for byte.
 import type { DirectiveInfo } from '../../shared/conf'
-import { splitConfArgs } from './redis-args'
+import { splitConfArgs } from '../../shared/redis-args'
 import { type ConfLine, RedisConfDocument } from './redis-doc'
 import { REDIS_DIRECTIVES, SENTINEL_DIRECTIVES, directiveByName } from './schema'
 import { checkDirectiveArgs, masterOf } from './validate'

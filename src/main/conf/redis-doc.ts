@@ -3,7 +3,7 @@
 // text() gives back the input byte-for-byte until an edit; an edit rewrites only the lines
 // it touches, and a line whose words would not change is not rewritten at all (its quoting
 // and spacing stay). The document knows no directive: schema.ts and conf-edit.ts do.
-import { type ArgToken, quoteConfArg, splitConfArgs } from './redis-args'
+import { type ArgToken, quoteConfArg, splitConfArgs } from '../../shared/redis-args'
 
 export type ConfLineKind = 'blank' | 'comment' | 'directive' | 'error'
 

@@ -5,7 +5,7 @@
 // test/conf/redis-verdict.test.ts holds us to that against a real redis-server.
 import { isIP } from 'node:net'
 import type { ArgInfo, ConfDiagnostic, DirectiveInfo, Severity } from '../../shared/conf'
-import { type ArgToken, splitConfArgs } from './redis-args'
+import { type ArgToken, splitConfArgs } from '../../shared/redis-args'
 import { type ConfLine, RedisConfDocument } from './redis-doc'
 import { directiveByName, lineDirectiveName } from './schema'
 

@@ -177,26 +177,53 @@ export function secretDirectives(infos: { name: string; secret: boolean; args: {
 const WORD = /"(?:[^"\\]|\\.)*"?|'[^']*'?|\S+/g
 const secretMark = Decoration.mark({ class: 'cm-secret', attributes: { title: 'A password: shown with “Show passwords”' } })
 
+/** Where the password of a line is (offsets in the line), and which directive holds it. */
+function secretIn(text: string, secrets: SecretDirective[]): { start: number; end: number; key: string } | null {
+  const words = [...text.matchAll(WORD)]
+  if (!words.length || text.trimStart().startsWith('#')) return null
+  const lower = words.map((m) => m[0].toLowerCase())
+  for (const s of secrets) {
+    if (!s.words.every((w, i) => lower[i] === w)) continue
+    const target = words[s.words.length + s.skip]
+    if (!target || target.index === undefined) return null
+    return { start: target.index, end: target.index + target[0].length, key: lower.slice(0, s.words.length + s.skip).join(' ') }
+  }
+  return null
+}
+
 function secretRanges(view: EditorView, secrets: SecretDirective[]): DecorationSet {
   const b = new RangeSetBuilder<Decoration>()
   for (const { from, to } of view.visibleRanges) {
     let pos = from
     while (pos <= to) {
       const line = view.state.doc.lineAt(pos)
-      const words = [...line.text.matchAll(WORD)]
-      if (words.length && !line.text.trimStart().startsWith('#')) {
-        const lower = words.map((m) => m[0].toLowerCase())
-        for (const s of secrets) {
-          if (!s.words.every((w, i) => lower[i] === w)) continue
-          const target = words[s.words.length + s.skip]
-          if (target && target.index !== undefined) b.add(line.from + target.index, line.from + target.index + target[0].length, secretMark)
-          break
-        }
-      }
+      const at = secretIn(line.text, secrets)
+      if (at) b.add(line.from + at.start, line.from + at.end, secretMark)
       pos = line.to + 1
     }
   }
   return b.finish()
+}
+
+const DOTS = '\u2022'.repeat(8)
+
+/**
+ * The two sides of a diff with their passwords replaced by dots, for views where a mark
+ * cannot hide them (the merge view draws removed lines itself). A password that differs
+ * from the disk's for the same directive reads "(changed)", so the diff still shows it.
+ */
+export function maskedForDiff(disk: string, edited: string, secrets: SecretDirective[]): { disk: string; edited: string } {
+  const known = new Map<string, Set<string>>()
+  const mask = (text: string, label: (key: string, value: string) => string): string =>
+    text.split('\n').map((line) => {
+      const at = secretIn(line, secrets)
+      return at ? line.slice(0, at.start) + label(at.key, line.slice(at.start, at.end)) + line.slice(at.end) : line
+    }).join('\n')
+  const maskedDisk = mask(disk, (key, value) => {
+    known.set(key, (known.get(key) ?? new Set()).add(value))
+    return DOTS
+  })
+  return { disk: maskedDisk, edited: mask(edited, (key, value) => (known.get(key)?.has(value) ? DOTS : `${DOTS} (changed)`)) }
 }
 
 /** Passwords drawn as dots (they stay in the text: copy, search and save see them). */

@@ -1,13 +1,14 @@
 // Reading and editing the text of a redis.conf / sentinel.conf or a supervisor .ini in the
 // renderer, for the form: find the line of a directive (or of an ini key), rewrite only that
 // line, add or remove one. Every other byte (comments, blank lines, order, CRLF) is kept.
-// Pure functions, no DOM.
+// Pure functions, no DOM. Words are split and quoted by Redis's rules (src/shared/redis-args.ts).
+import { quoteConfArg, splitConfArgs } from '../../../shared/redis-args'
 
 /** One line of a redis.conf / sentinel.conf that holds a directive. */
 export interface ConfLine {
   /** 1-based. */
   line: number
-  /** The words, unquoted (Redis's sdssplitargs rules, simplified). */
+  /** The words, unquoted (Redis's sdssplitargs rules). */
   words: string[]
   /** The words as written. */
   raw: string[]
@@ -35,77 +36,11 @@ function eolOf(lines: SplitLine[]): string {
   return lines.find((l) => l.eol)?.eol ?? '\n'
 }
 
-/** Split a line into words the way Redis does: "double" (with escapes) and 'single' quotes. */
+/** Split a line into words the way Redis does (null: unbalanced quotes). */
 export function splitWords(body: string): { words: string[]; raw: string[] } | null {
-  const words: string[] = []
-  const raw: string[] = []
-  let i = 0
-  while (i < body.length) {
-    while (i < body.length && /\s/.test(body[i]!)) i++
-    if (i >= body.length) break
-    const start = i
-    let word = ''
-    let quote: '"' | "'" | null = null
-    let done = false
-    while (!done) {
-      const c = body[i]
-      if (quote === '"') {
-        if (c === undefined) return null
-        if (c === '\\' && i + 1 < body.length) {
-          const n = body[i + 1]!
-          const hex = /^x([0-9a-fA-F]{2})/.exec(body.slice(i + 1))
-          if (hex) {
-            word += String.fromCharCode(parseInt(hex[1]!, 16))
-            i += 4
-            continue
-          }
-          word += n === 'n' ? '\n' : n === 'r' ? '\r' : n === 't' ? '\t' : n === 'b' ? '\b' : n === 'a' ? '\x07' : n
-          i += 2
-          continue
-        }
-        if (c === '"') {
-          quote = null
-          i++
-          if (i < body.length && !/\s/.test(body[i]!)) return null
-          done = true
-          continue
-        }
-        word += c
-        i++
-      } else if (quote === "'") {
-        if (c === undefined) return null
-        if (c === '\\' && body[i + 1] === "'") {
-          word += "'"
-          i += 2
-          continue
-        }
-        if (c === "'") {
-          quote = null
-          i++
-          if (i < body.length && !/\s/.test(body[i]!)) return null
-          done = true
-          continue
-        }
-        word += c
-        i++
-      } else {
-        if (c === undefined || /\s/.test(c)) {
-          done = true
-          continue
-        }
-        if ((c === '"' || c === "'") && word === '') {
-          quote = c
-          i++
-          continue
-        }
-        word += c
-        i++
-      }
-    }
-    words.push(word)
-    raw.push(body.slice(start, i))
-  }
-  return { words, raw }
+  const split = splitConfArgs(body)
+  if (!split.ok) return null
+  return { words: split.tokens.map((t) => t.value), raw: split.tokens.map((t) => body.slice(t.start, t.end)) }
 }
 
 /** Every line that holds a directive (not blank, not a comment, quotes balanced). */
@@ -122,11 +57,7 @@ export function confLines(text: string): ConfLine[] {
 }
 
 /** A word as Redis reads it back: bare when it can be, else in double quotes with escapes. */
-export function quoteWord(w: string): string {
-  if (w !== '' && /^[^\s"'\\]+$/.test(w)) return w
-  const escaped = w.replace(/[\\"\n\r\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!)
-  return `"${escaped}"`
-}
+export const quoteWord = quoteConfArg
 
 /**
  * Which line a directive key names: `key` is the directive's words and any fixed leading

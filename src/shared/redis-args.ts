@@ -3,6 +3,8 @@
 // 'single quotes' take only \'; a closing quote must be followed by a blank or the end;
 // a quote inside a bare word opens a quoted part of the same word. Every word keeps where
 // it was written so that errors can point at a column and edits can leave the rest alone.
+// In src/shared because it is the file format itself: the main process (documents,
+// validation) and the renderer (the form's line edits) must split and quote alike.
 
 export interface ArgToken {
   /** The word as Redis reads it (escapes decoded; \xHH gives the char with that code). */
