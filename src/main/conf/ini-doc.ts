@@ -4,6 +4,7 @@
 // (ini-lines.ts); every edit is checked by reading the result back, so a value the format
 // cannot hold (a ' ;' that would start a comment, surrounding blanks) is refused, not mangled.
 import type { ConfDiagnostic } from '../../shared/conf'
+import { dominantEol } from './eol'
 import { type IniLine, type KeySpan, keySpans, parseIniLines, spanValue } from './ini-lines'
 import { validateIniLines } from './ini-validate'
 
@@ -123,13 +124,7 @@ export class IniDocument {
 
   /** The line ending most lines use ('\n' for an empty file). */
   eol(): string {
-    let crlf = 0
-    let lf = 0
-    for (const l of this.lines) {
-      if (l.eol === '\r\n') crlf++
-      else if (l.eol === '\n') lf++
-    }
-    return crlf > lf ? '\r\n' : '\n'
+    return dominantEol(this.lines)
   }
 
   /** 1-based line where the key's winning value starts, or of the section header, or null. */

@@ -4,6 +4,7 @@
 // it touches, and a line whose words would not change is not rewritten at all (its quoting
 // and spacing stay). The document knows no directive: schema.ts and conf-edit.ts do.
 import { type ArgToken, quoteConfArg, splitConfArgs } from '../../shared/redis-args'
+import { dominantEol } from './eol'
 
 export type ConfLineKind = 'blank' | 'comment' | 'directive' | 'error'
 
@@ -56,13 +57,7 @@ export class RedisConfDocument {
 
   /** The line ending most lines use ('\n' for an empty file). */
   eol(): string {
-    let crlf = 0
-    let lf = 0
-    for (const l of this.lines) {
-      if (l.eol === '\r\n') crlf++
-      else if (l.eol === '\n') lf++
-    }
-    return crlf > lf ? '\r\n' : '\n'
+    return dominantEol(this.lines)
   }
 
   /** Directive lines (with their index) whose name is one of `names` (lower case), in file order. */
