@@ -239,3 +239,29 @@ describe('what the duplicate-myid fix relies on', () => {
     await waitFor(() => output().includes(`Sentinel ID is ${id}`), 'the sentinel to log the same id')
   })
 })
+
+describe('missing-path', () => {
+  it('dir, the folder of logfile and an include that do not exist: an error at each line, and redis-server really exits on each; created: nothing', async () => {
+    const [port] = await freePorts(1)
+    const root = mkTemp()
+    const gone = join(root, 'gone')
+    const cases: [string, RegExp][] = [
+      [`dir ${join(gone, 'data')}`, /FATAL CONFIG FILE ERROR[\s\S]*No such file or directory/],
+      [`logfile ${join(gone, 'logs', 'redis.log')}`, /Can't open the log file/],
+      [`include ${join(gone, 'extra.conf')}`, /can't open config file/],
+    ]
+    for (const [line, says] of cases) {
+      const file = writeConf(join(root, 'n'), 'redis.conf', [`port ${port}`, 'bind 127.0.0.1', 'save ""', line])
+      const found = only(await diagnoseLive([file]), 'missing-path')
+      expect(found, line).toEqual([expect.objectContaining({ severity: 'error', file: file.path, line: 4, column: line.indexOf(' ') + 2 })])
+      const { child, output } = start('redis-server', file.path)
+      expect(await exited(child), line).not.toBe(0)
+      expect(output(), line).toMatch(says)
+    }
+    mkdirSync(join(gone, 'data'), { recursive: true })
+    mkdirSync(join(gone, 'logs'))
+    writeFileSync(join(gone, 'extra.conf'), '')
+    const fine = writeConf(join(root, 'n'), 'redis.conf', [`port ${port}`, ...cases.map(([l]) => l)])
+    expect(only(await diagnoseLive([fine]), 'missing-path')).toEqual([])
+  })
+})

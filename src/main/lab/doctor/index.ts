@@ -9,6 +9,7 @@ import { portRules } from './live-ports'
 import { writableRules } from './live-writable'
 import { authPassRules, masterauthRules, requirepassRules } from './rules-auth'
 import { sharedDataFileRule, sharedPidfileRule } from './rules-files'
+import { missingPathRule } from './rules-paths'
 import { daemonizeRule, restartWithoutPersistenceRule } from './rules-process'
 import { duplicatePortRule, lockoutRule, replicaofRule } from './rules-network'
 import { duplicateMyidRule, sentinelCountRules, staleKnownSentinelRule } from './rules-sentinels'
@@ -46,5 +47,6 @@ export async function diagnoseLive(files: readonly DoctorFile[], live: DoctorLiv
   const set = readFileSet(files)
   const fromFiles = FILE_RULES.flatMap((rule) => rule(set))
   const [ports, monitors] = await Promise.all([portRules(set, live.password), monitorRules(set)])
-  return [...fromFiles, ...writableRules(set), ...ports, ...monitors].sort(byLocation)
+  // What this machine has (folders, writable files) counts only where the files are used.
+  return [...fromFiles, ...missingPathRule(set), ...writableRules(set), ...ports, ...monitors].sort(byLocation)
 }
