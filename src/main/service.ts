@@ -116,6 +116,7 @@ export class LabService implements SentinelLabApi {
     const lab = this.labs.requireOwned(id)
     const add = kind === 'replica' ? addReplica : addSentinel
     const r = await lab.operate((rt, signal) => add(rt, { signal }))
+    lab.memberAdded(r.port)
     lab.note('add', `added ${r.name} on port ${r.port} in ${r.ms} ms: ${r.steps.join('; ')}`)
     return lab.status()
   }
@@ -123,6 +124,7 @@ export class LabService implements SentinelLabApi {
   async removeLabMember(id: string, name: string): Promise<LabStatus> {
     const lab = this.labs.requireOwned(id)
     const r = await lab.operate((rt, signal) => removeMember(rt, name, { signal }))
+    await lab.memberRemoved(r.port)
     lab.note('remove', `removed ${r.name} in ${r.ms} ms: ${r.steps.join('; ')}`)
     return lab.status()
   }

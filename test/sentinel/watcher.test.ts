@@ -275,3 +275,41 @@ describe('SentinelWatcher on a real lab', () => {
     await untilModel(w, (t) => healthyOn(t, promoted), 20_000, 'the old master back as a linked replica')
   })
 })
+
+describe('SentinelWatcher: members removed on purpose', () => {
+  it('forgets a removed replica and sentinel although the sentinels still list them, and remembers a port reused', async () => {
+    const { lab, sv } = await startLab('forget')
+    const w = await startWatcher(lab)
+    const replica = lab.replicas[1]
+    const sentinel = lab.sentinels[2]
+    const ports = (t: Topology): { nodes: number[]; sentinels: number[] } => ({ nodes: t.nodes.map((n) => n.port), sentinels: t.sentinels.map((s) => s.port) })
+    expect(ports(w.topology()).nodes).toContain(replica.port)
+    const state = (name: string): string | undefined => sv.snapshot().processes.find((p) => p.name === name)?.state
+    expect(sv.stop({ kind: 'process', name: replica.name }).every((o) => o.ok)).toBe(true)
+    expect(sv.stop({ kind: 'process', name: sentinel.name }).every((o) => o.ok)).toBe(true)
+    await until(() => state(replica.name) === 'STOPPED' && state(sentinel.name) === 'STOPPED', 10_000, 'both stopped')
+    await w.forget({ host: '127.0.0.1', port: replica.port })
+    await w.forget({ host: '127.0.0.1', port: sentinel.port })
+    // The remaining sentinels still list both (no SENTINEL RESET here): two full refreshes later they stay forgotten.
+    const sentinelsSay = async (): Promise<string> => {
+      const c = new Redis({ port: lab.sentinels[0].port, lazyConnect: true })
+      try {
+        await c.connect()
+        return JSON.stringify([await c.call('SENTINEL', 'REPLICAS', lab.masterName), await c.call('SENTINEL', 'SENTINELS', lab.masterName)])
+      } finally {
+        c.disconnect()
+      }
+    }
+    expect(await sentinelsSay()).toContain(String(replica.port))
+    expect(await sentinelsSay()).toContain(String(sentinel.port))
+    await w.refresh()
+    await w.refresh()
+    expect(ports(w.topology()).nodes).not.toContain(replica.port)
+    expect(ports(w.topology()).sentinels).not.toContain(sentinel.port)
+    expect(ports(w.topology()).nodes).toHaveLength(lab.nodes.length - 1)
+    // The same port in use again (a new member): watched again.
+    expect(sv.start({ kind: 'process', name: replica.name }).every((o) => o.ok)).toBe(true)
+    w.remember({ host: '127.0.0.1', port: replica.port })
+    await until(() => w.topology().nodes.some((n) => n.port === replica.port && n.reachable), 10_000, 'the replica watched again')
+  })
+})

@@ -292,6 +292,17 @@ export class OwnedLab {
     }
   }
 
+  /** A member left (removeMember): the watcher stops reconnecting to it. */
+  async memberRemoved(port: number): Promise<void> {
+    await this.watcher?.forget({ host: '127.0.0.1', port })
+    this.throttle.schedule()
+  }
+
+  /** A member joined (addReplica / addSentinel), maybe on a port a removed one had. */
+  memberAdded(port: number): void {
+    this.watcher?.remember({ host: '127.0.0.1', port })
+  }
+
   /** Something the lab did, for the timeline. */
   note(type: string, text: string): void {
     this.notes.push({ id: ++this.noteCount, t: Date.now(), type, text })

@@ -75,6 +75,11 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
   readonly timeline: Timeline
   private readonly sentinels: SentinelLink[] = []
   private readonly nodes = new Map<string, NodeLink>()
+  /**
+   * Members removed on purpose: Sentinel keeps listing them until SENTINEL RESET has run
+   * everywhere, and they must not come back through discovery and be reconnected forever.
+   */
+  private readonly forgotten = new Set<string>()
   private readonly pollMs: number
   private readonly timeoutMs: number
   private lastSwitch: Address | null = null
@@ -137,6 +142,24 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
       }
     })()
     return this.running
+  }
+
+  /** A member was removed: close its connections and ignore it in what the sentinels say. */
+  async forget(address: Address): Promise<void> {
+    const id = addressId(address)
+    this.forgotten.add(id)
+    const node = this.nodes.get(id)
+    this.nodes.delete(id)
+    const i = this.sentinels.findIndex((l) => l.state.id === id)
+    const sentinel = i >= 0 ? this.sentinels.splice(i, 1)[0] : undefined
+    this.publish('refresh')
+    await Promise.all([node?.cmd, sentinel?.cmd, sentinel?.sub].filter((c): c is Redis => c !== undefined).map((c) => ended(c)))
+  }
+
+  /** A member was added at an address forgotten before (ports are reused): watch it again. */
+  remember(address: Address): void {
+    this.forgotten.delete(addressId(address))
+    void this.refresh()
   }
 
   /** Stop: every connection closed, every timer cleared. */
@@ -223,7 +246,7 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
     const { entry, created } = this.timeline.add({ event, sentinel, at: watched.at })
     this.emit('timeline', entry, created)
     if (event.master?.name === this.options.masterName && event.format === 'instance' && event.instanceType === 'slave' && event.address) {
-      if (!this.nodes.has(addressId(event.address))) {
+      if (!this.nodes.has(addressId(event.address)) && !this.forgotten.has(addressId(event.address))) {
         this.node(event.address) // a new replica: watch it
         void this.refresh()
       }
@@ -272,11 +295,11 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
     const now = Date.now()
     const sentinelViews = await Promise.all(this.sentinels.map((l) => this.querySentinel(l)))
     if (this.closed) return
-    for (const v of sentinelViews) for (const a of v.discovered) this.node(a)
+    for (const v of sentinelViews) for (const a of v.discovered) if (!this.forgotten.has(addressId(a))) this.node(a)
     // Attach mode may be given one sentinel: the others are found through it, like ioredis does.
     const known = new Set(this.sentinels.map((l) => l.state.id))
     for (const a of sentinelViews.flatMap((v) => v.sentinels)) {
-      if (known.has(addressId(a))) continue
+      if (known.has(addressId(a)) || this.forgotten.has(addressId(a))) continue
       known.add(addressId(a))
       this.addSentinel(a.host, a.port)
     }
