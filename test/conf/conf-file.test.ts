@@ -2,11 +2,11 @@
 // a backup of each replaced version (the newest 10 kept), a conflict instead of a blind
 // overwrite when the disk changed, and no temp file left behind when a write fails.
 import { spawn } from 'node:child_process'
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { BACKUP_FOLDER, confVersion, ConflictError, listBackups, readConfFile, saveConfFile } from '../../src/main/conf/conf-file'
+import { BACKUP_FOLDER, confVersion, ConflictError, listBackups, NotTextError, readConfFile, saveConfFile } from '../../src/main/conf/conf-file'
 import { writeFileAtomic } from '../../src/main/lab/atomic-write'
 
 const temps: string[] = []
@@ -27,7 +27,7 @@ describe('confVersion / readConfFile', () => {
     writeFileSync(file, 'port 6380\n', { mode: 0o600 })
     chmodSync(file, 0o600)
     const read = readConfFile(file)
-    expect(read).toEqual({ text: 'port 6380\n', version: confVersion('port 6380\n'), mode: 0o600 })
+    expect(read).toEqual({ text: 'port 6380\n', version: confVersion('port 6380\n'), mode: 0o600, uid: statSync(file).uid, gid: statSync(file).gid })
     expect(read.version).toMatch(/^[0-9a-f]{16}$/)
     expect(confVersion('port 6381\n')).not.toBe(read.version)
   })
@@ -190,5 +190,42 @@ describe('writeFileAtomic', () => {
       process.umask(old)
     }
     expect(modeOf(join(dir, 'a'))).toBe(0o644)
+  })
+})
+
+describe('what a save must not change besides the text', () => {
+  it('refuses a file that is not UTF-8, saying where, and leaves it byte-identical', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conf-file-latin1-'))
+    try {
+      const path = join(dir, 'redis.conf')
+      const bytes = Buffer.concat([Buffer.from('port 6380\n# caf'), Buffer.from([0xe9]), Buffer.from('\nmaxmemory 100mb\n')])
+      writeFileSync(path, bytes)
+      expect(() => readConfFile(path)).toThrow(NotTextError)
+      expect(() => readConfFile(path)).toThrow(/redis\.conf:2: not UTF-8 text \(byte 0xe9\)/)
+      expect(() => saveConfFile(path, 'port 6380\n', 'whatever')).toThrow(NotTextError)
+      expect(readFileSync(path).equals(bytes)).toBe(true)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("keeps the file's owner and group (as root: a file of another user stays that user's)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conf-file-owner-'))
+    try {
+      const path = join(dir, 'sentinel.conf')
+      writeFileSync(path, 'port 26380\n', { mode: 0o640 })
+      const other = { uid: 4242, gid: 4343 }
+      const root = process.getuid?.() === 0
+      if (root) chownSync(path, other.uid, other.gid)
+      const before = statSync(path)
+      const { backup } = saveConfFile(path, 'port 26381\n', confVersion('port 26380\n'))
+      const after = statSync(path)
+      expect({ uid: after.uid, gid: after.gid, mode: after.mode & 0o777 }).toEqual({ uid: before.uid, gid: before.gid, mode: 0o640 })
+      if (root) expect({ uid: after.uid, gid: after.gid }).toEqual(other)
+      const b = statSync(backup!)
+      expect({ uid: b.uid, gid: b.gid }).toEqual({ uid: before.uid, gid: before.gid })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

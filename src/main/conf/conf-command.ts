@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs'
 import type { ConfDiagnostic, ConfKind } from '../../shared/conf'
 import { DirectiveError, getDirective, setDirective, unsetDirective } from './conf-edit'
-import { ConflictError, confVersion, readConfFile, saveConfFile } from './conf-file'
+import { ConflictError, NotTextError, confVersion, readConfFile, saveConfFile } from './conf-file'
 import { IniDocument, IniValueError, validateIni } from './ini-doc'
 import { detectConfKind } from './kind'
 import { splitConfArgs } from '../../shared/redis-args'
@@ -134,7 +134,7 @@ function open(path: string): OpenFile {
       text = f.text
       mode = f.mode
     } catch (e) {
-      throw new Refused(`cannot read ${path}: ${(e as Error).message}`)
+      throw new Refused(e instanceof NotTextError ? e.message : `cannot read ${path}: ${(e as Error).message}`)
     }
   }
   const kind = detectConfKind(path, text)

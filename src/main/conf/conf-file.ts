@@ -14,7 +14,12 @@ export interface ConfFileOnDisk {
   /** A hash of the content. */
   version: string
   mode: number
+  uid: number
+  gid: number
 }
+
+/** A file that is not UTF-8 text: editing it as text would change bytes nobody touched. */
+export class NotTextError extends Error {}
 
 export class ConflictError extends Error {
   constructor(
@@ -34,9 +39,39 @@ export function confVersion(text: string): string {
 }
 
 export function readConfFile(path: string): ConfFileOnDisk {
-  const bytes = readFileSync(path)
-  const text = bytes.toString('utf8')
-  return { text, version: confVersion(text), mode: statSync(path).mode & 0o7777 }
+  return onDisk(path, readFileSync(path))
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+function onDisk(path: string, bytes: Buffer): ConfFileOnDisk {
+  let text: string
+  try {
+    text = UTF8.decode(bytes)
+  } catch {
+    const at = firstInvalid(bytes)
+    const line = bytes.subarray(0, at).toString('latin1').split('\n').length
+    throw new NotTextError(`${path}:${line}: not UTF-8 text (byte 0x${bytes[at]?.toString(16).padStart(2, '0')}): saving it from here would change bytes you did not edit; use an editor that keeps its encoding`)
+  }
+  const st = statSync(path)
+  return { text, version: confVersion(text), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid }
+}
+
+/** Where the first byte that is not part of valid UTF-8 is. */
+function firstInvalid(bytes: Buffer): number {
+  let lo = 0
+  let hi = bytes.length
+  // The longest valid prefix, by bisection over prefixes (a cut inside a sequence is invalid too, which only moves the answer earlier by < 4 bytes).
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1
+    try {
+      UTF8.decode(bytes.subarray(0, mid))
+      lo = mid
+    } catch {
+      hi = mid
+    }
+  }
+  return lo
 }
 
 /**
@@ -52,14 +87,14 @@ export function saveConfFile(path: string, text: string, baseVersion: string | n
   // The disk already holds this text (the same change made on both sides): nothing to do, nothing to refuse.
   if (disk && disk.file.text === text) return { version, backup: null }
   checkBase(path, disk?.file ?? null, baseVersion)
-  const backup = disk ? writeBackup(target, disk.bytes, disk.file.mode) : null
+  const backup = disk ? writeBackup(target, disk.bytes, disk.file) : null
   // Once more just before replacing: Sentinel may have rewritten the file while the backup was written.
   const now = readIfThere(target)
   if ((now?.file.version ?? null) !== (disk?.file.version ?? null)) {
     if (backup) rmSync(backup, { force: true })
     checkBase(path, now?.file ?? null, baseVersion)
   }
-  writeFileAtomic(target, text, disk?.file.mode ?? mode ?? 0o644)
+  writeFileAtomic(target, text, disk?.file.mode ?? mode ?? 0o644, disk?.file)
   pruneBackups(target)
   return { version, backup }
 }
@@ -72,8 +107,7 @@ function readIfThere(path: string): { file: ConfFileOnDisk; bytes: Buffer } | nu
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw e
   }
-  const text = bytes.toString('utf8')
-  return { file: { text, version: confVersion(text), mode: statSync(path).mode & 0o7777 }, bytes }
+  return { file: onDisk(path, bytes), bytes }
 }
 
 function checkBase(path: string, disk: ConfFileOnDisk | null, baseVersion: string | null): void {
@@ -99,7 +133,7 @@ function stamp(date: Date): string {
   return `${date.getUTCFullYear()}${p(date.getUTCMonth() + 1)}${p(date.getUTCDate())}-${p(date.getUTCHours())}${p(date.getUTCMinutes())}${p(date.getUTCSeconds())}-${p(date.getUTCMilliseconds(), 3)}`
 }
 
-function writeBackup(target: string, bytes: Buffer, mode: number): string {
+function writeBackup(target: string, bytes: Buffer, original: ConfFileOnDisk): string {
   // Backups hold the same secrets as the file: the folder is private.
   const dir = join(dirname(target), BACKUP_FOLDER)
   mkdirSync(dir, { recursive: true, mode: 0o700 })
@@ -107,7 +141,7 @@ function writeBackup(target: string, bytes: Buffer, mode: number): string {
   let name = base
   for (let n = 1; existsSync(join(dir, name)); n++) name = `${base}-${n}`
   const path = join(dir, name)
-  writeFileAtomic(path, bytes, mode)
+  writeFileAtomic(path, bytes, original.mode, original)
   return path
 }
 

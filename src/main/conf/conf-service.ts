@@ -24,7 +24,7 @@ import type { Supervisor } from '../supervisor/supervisor'
 import { carryOut } from './apply-live'
 import { type PlannedApply, planApply, publicPlan } from './apply-plan'
 import { DirectiveError, setDirective, unsetDirective } from './conf-edit'
-import { type ConfFileOnDisk, ConflictError, readConfFile, saveConfFile } from './conf-file'
+import { type ConfFileOnDisk, ConflictError, NotTextError, readConfFile, saveConfFile } from './conf-file'
 import { ConfFileWatch } from './file-watch'
 import { IniDocument, IniValueError, validateIni } from './ini-doc'
 import { PROGRAM_KEYS } from './ini-schema'
@@ -209,6 +209,7 @@ export class ConfService {
       return readConfFile(path)
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
+      if (e instanceof NotTextError) throw new ApiError(e.message, 'invalid-argument')
       throw new ApiError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`, 'failed')
     }
   }
