@@ -1,6 +1,7 @@
 // Each doctor file rule: a set of files that triggers it, and the same set put right that
 // does not. The baseline is a sound deployment (3 nodes, 3 sentinels, supervisor programs):
 // it must yield no finding at all, so every test below changes one thing only.
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { DoctorFinding } from '../../src/shared/conf'
 import { type DoctorFile, diagnoseFiles } from '../../src/main/lab/doctor'
@@ -247,7 +248,12 @@ describe('sentinel counts and quorum', () => {
     })
     expect(diagnoseFiles([{ path: sentinelPath(27001), kind: 'sentinel', text: s }])).toEqual([])
     const alone = diagnoseFiles([{ path: sentinelPath(27001), kind: 'sentinel', text: sentinelConf({ port: 27001, myid: IDS[0] }) }])
-    expect(ids(alone).sort()).toEqual(['quorum-too-high', 'too-few-sentinels'])
+    expect(ids(alone).sort()).toEqual([])
+  })
+
+  it("a lone sentinel.conf that lists no peer (Debian's stock file): the count is unknown, no quorum or count finding", () => {
+    const stock = readFileSync('/etc/redis/sentinel.conf', 'utf8')
+    expect(diagnoseFiles([{ path: '/etc/redis/sentinel.conf', kind: 'sentinel', text: stock }]).filter((f) => f.severity !== 'info')).toEqual([])
   })
 })
 

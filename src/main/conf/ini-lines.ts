@@ -3,7 +3,7 @@
 // (';', '#'), strict=False, as src/main/supervisor/ini-parser.ts mirrors it). Unlike that
 // reader this never throws: a line it would reject is kept as an 'error' line, so that an
 // editor can hold any text and a validator can point at every bad line, not just the first.
-import { findCommentStart } from '../supervisor/ini-parser'
+import { findCommentStart } from '../../shared/ini-comment'
 
 export type IniLineKind = 'blank' | 'comment' | 'section' | 'key' | 'continuation' | 'error'
 

@@ -9,6 +9,7 @@
 // - an indented line continues the previous value (joined with '\n');
 // - a section seen twice (in one file or across included files) is merged, last key wins;
 // - [DEFAULT] values are inherited by every section.
+import { findCommentStart } from '../../shared/ini-comment'
 
 export interface IniOption {
   value: string
@@ -114,28 +115,3 @@ export class IniDocument {
   }
 }
 
-/**
- * Where an inline or full-line comment starts, or -1. This follows configparser's own
- * search, rounds and all: each round looks at the next ';' and the next '#', and the first
- * round in which either qualifies decides, even if a later round would find an earlier one.
- */
-export function findCommentStart(line: string): number {
-  const trimmed = line.trim()
-  if (trimmed.startsWith('#') || trimmed.startsWith(';')) return 0
-  const next: Record<string, number> = { ';': -1, '#': -1 }
-  let prefixes = [';', '#']
-  while (prefixes.length > 0) {
-    let start = Infinity
-    const still: string[] = []
-    for (const p of prefixes) {
-      const index = line.indexOf(p, next[p] + 1)
-      if (index === -1) continue
-      next[p] = index
-      still.push(p)
-      if (index === 0 || /\s/.test(line[index - 1])) start = Math.min(start, index)
-    }
-    if (start !== Infinity) return start
-    prefixes = still
-  }
-  return -1
-}

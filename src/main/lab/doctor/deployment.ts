@@ -137,6 +137,18 @@ export function masterNames(d: Deployment): string[] {
  * that monitor it, plus the ones they list (known-sentinel with a real port) that are not
  * among the files.
  */
+/**
+ * Whether the files tell how many sentinels watch `name`: several sentinel files given
+ * together (a deployment's folder), one that lists its peers (known-sentinel), or a lab's.
+ * A lone sentinel.conf that lists none (Debian's stock file, a template) says nothing: its
+ * peers are found at run time, maybe on other machines.
+ */
+export function sentinelCountKnown(set: FileSet, d: Deployment, name: string): boolean {
+  if (set.sentinels.length > 1) return true
+  const monitors = d.monitors.filter((m) => m.name === name)
+  return monitors.some((m) => m.sentinel.inLabFolder || m.sentinel.conf.sentinelFor('known-sentinel', m.name).length > 0)
+}
+
 export function sentinelCount(d: Deployment, name: string): number {
   const monitors = d.monitors.filter((m) => m.name === name)
   const files = [...new Set(monitors.map((m) => m.sentinel))]

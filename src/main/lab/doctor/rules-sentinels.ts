@@ -2,7 +2,7 @@
 // after losing one (a failover needs a majority of all the sentinels Sentinel knows of), a
 // quorum they can reach, and no ghost entries that count as sentinels but never vote.
 import type { DoctorFinding } from '../../../shared/conf'
-import { type FileSet, masterNames, sentinelCount } from './deployment'
+import { type FileSet, masterNames, sentinelCount, sentinelCountKnown } from './deployment'
 import { at, describe, label, setEdit, unsetEdit } from './finding'
 
 export function duplicateMyidRule(set: FileSet): DoctorFinding[] {
@@ -32,6 +32,7 @@ export function sentinelCountRules(set: FileSet): DoctorFinding[] {
   const out: DoctorFinding[] = []
   for (const d of set.deployments) {
     for (const name of masterNames(d)) {
+      if (!sentinelCountKnown(set, d, name)) continue
       const monitors = d.monitors.filter((m) => m.name === name)
       const n = sentinelCount(d, name)
       const majority = Math.floor(n / 2) + 1

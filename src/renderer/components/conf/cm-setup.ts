@@ -7,6 +7,7 @@ import { type Extension, RangeSetBuilder } from '@codemirror/state'
 import { Decoration, type DecorationSet, EditorView, ViewPlugin, type ViewUpdate } from '@codemirror/view'
 import { tags as t } from '@lezer/highlight'
 import type { ConfKind } from '../../../shared/conf'
+import { splitConfArgs } from '../../../shared/redis-args'
 
 interface ConfState {
   /** Words seen on this line. */
@@ -149,10 +150,15 @@ export const confTheme = EditorView.theme({
 
 // ---- passwords masked in the text ------------------------------------------------------------
 
-/** A directive that holds a password: its words, and how many arguments come before the password. */
+/**
+ * A directive that holds a password: its words, and how many arguments come before the
+ * password; `rules`: the words after those are ACL rules (user), whose >password, <password
+ * and #hash rules are passwords.
+ */
 export interface SecretDirective {
   words: string[]
   skip: number
+  rules?: boolean
 }
 
 /** Known even before the schema arrives. */
@@ -169,26 +175,40 @@ export function secretDirectives(infos: { name: string; secret: boolean; args: {
     if (!d.secret) continue
     const words = d.name.toLowerCase().split(' ')
     if (out.some((s) => s.words.join(' ') === words.join(' '))) continue
-    out.push({ words, skip: Math.max(0, d.args.findIndex((a) => a.type === 'password')) })
+    const at = d.args.findIndex((a) => a.type === 'password')
+    // No password argument (user <name> <rules...>): the passwords are among the rules.
+    out.push(at >= 0 ? { words, skip: at } : { words, skip: 1, rules: true })
   }
   return out
 }
 
 const WORD = /"(?:[^"\\]|\\.)*"?|'[^']*'?|\S+/g
+const ACL_PASSWORD = /^[<>#]/
 const secretMark = Decoration.mark({ class: 'cm-secret', attributes: { title: 'A password: shown with “Show passwords”' } })
 
-/** Where the password of a line is (offsets in the line), and which directive holds it. */
-function secretIn(text: string, secrets: SecretDirective[]): { start: number; end: number; key: string } | null {
-  const words = [...text.matchAll(WORD)]
-  if (!words.length || text.trimStart().startsWith('#')) return null
-  const lower = words.map((m) => m[0].toLowerCase())
+/**
+ * Where the passwords of a line are (offsets in the line), with a key naming each (the
+ * directive and the words before it). Words are split by Redis's rules (a quote inside a
+ * word, \' in single quotes); on a line whose quotes do not balance, everything from the
+ * password's first word to the end of the line counts as the password.
+ */
+function secretsIn(text: string, secrets: SecretDirective[]): { start: number; end: number; key: string }[] {
+  if (text.trimStart().startsWith('#')) return []
+  const split = splitConfArgs(text)
+  const words: { value: string; start: number; end: number }[] = split.ok
+    ? split.tokens
+    : [...text.matchAll(WORD)].map((m) => ({ value: m[0], start: m.index!, end: m.index! + m[0].length }))
+  if (!words.length) return []
+  const lower = words.map((w) => w.value.toLowerCase())
   for (const s of secrets) {
     if (!s.words.every((w, i) => lower[i] === w)) continue
-    const target = words[s.words.length + s.skip]
-    if (!target || target.index === undefined) return null
-    return { start: target.index, end: target.index + target[0].length, key: lower.slice(0, s.words.length + s.skip).join(' ') }
+    const first = s.words.length + s.skip
+    const key = lower.slice(0, first).join(' ')
+    if (!split.ok) return words[first] ? [{ start: words[first]!.start, end: text.replace(/\r$/, '').length, key: `${key}\0` }] : []
+    const targets = s.rules ? words.slice(first).map((w, i) => ({ w, i: first + i })).filter(({ w }) => ACL_PASSWORD.test(w.value)) : words[first] ? [{ w: words[first]!, i: first }] : []
+    return targets.map(({ w, i }) => ({ start: w.start, end: w.end, key: `${key}\0${s.rules ? i : ''}` }))
   }
-  return null
+  return []
 }
 
 function secretRanges(view: EditorView, secrets: SecretDirective[]): DecorationSet {
@@ -197,8 +217,7 @@ function secretRanges(view: EditorView, secrets: SecretDirective[]): DecorationS
     let pos = from
     while (pos <= to) {
       const line = view.state.doc.lineAt(pos)
-      const at = secretIn(line.text, secrets)
-      if (at) b.add(line.from + at.start, line.from + at.end, secretMark)
+      for (const at of secretsIn(line.text, secrets)) b.add(line.from + at.start, line.from + at.end, secretMark)
       pos = line.to + 1
     }
   }
@@ -216,8 +235,10 @@ export function maskedForDiff(disk: string, edited: string, secrets: SecretDirec
   const known = new Map<string, Set<string>>()
   const mask = (text: string, label: (key: string, value: string) => string): string =>
     text.split('\n').map((line) => {
-      const at = secretIn(line, secrets)
-      return at ? line.slice(0, at.start) + label(at.key, line.slice(at.start, at.end)) + line.slice(at.end) : line
+      let out = line
+      // From the last so that the earlier offsets stay right.
+      for (const at of secretsIn(line, secrets).reverse()) out = out.slice(0, at.start) + label(at.key, line.slice(at.start, at.end)) + out.slice(at.end)
+      return out
     }).join('\n')
   const maskedDisk = mask(disk, (key, value) => {
     known.set(key, (known.get(key) ?? new Set()).add(value))

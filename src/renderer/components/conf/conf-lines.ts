@@ -2,6 +2,7 @@
 // renderer, for the form: find the line of a directive (or of an ini key), rewrite only that
 // line, add or remove one. Every other byte (comments, blank lines, order, CRLF) is kept.
 // Pure functions, no DOM. Words are split and quoted by Redis's rules (src/shared/redis-args.ts).
+import { findCommentStart } from '../../../shared/ini-comment'
 import { quoteConfArg, splitConfArgs } from '../../../shared/redis-args'
 
 /** One line of a redis.conf / sentinel.conf that holds a directive. */
@@ -112,11 +113,13 @@ function insertLine(lines: SplitLine[], body: string, afterLine: number | null):
     lines.splice(afterLine, 0, { body, eol: ending })
     return join(lines)
   }
-  // At the end: after the last line, which gets an end if it had none.
+  // At the end: after the last line, which gets an end if it had none; the new line then
+  // goes without one, as the file did (as the main process's RedisConfDocument.insert does).
   while (lines.length && lines[lines.length - 1]!.body === '' && lines[lines.length - 1]!.eol === '') lines.pop()
   const last = lines[lines.length - 1]
+  const noFinalEol = last !== undefined && !last.eol
   if (last && !last.eol) last.eol = eol
-  lines.push({ body, eol })
+  lines.push({ body, eol: noFinalEol ? '' : eol })
   return join(lines)
 }
 
@@ -125,12 +128,17 @@ export function removeLine(text: string, line: number): string {
   const lines = splitLines(text)
   if (line < 1 || line > lines.length) return text
   const [gone] = lines.splice(line - 1, 1)
-  // The file ended on that line without a newline: the line before keeps none either.
-  if (gone && !gone.eol && lines.length) lines[lines.length - 1]!.eol = ''
+  // The file ended on that line without a newline: the line before keeps none either (unless
+  // it is blank: without its newline it would be gone too).
+  const last = lines[lines.length - 1]
+  if (gone && !gone.eol && last && last.body !== '') last.eol = ''
   return join(lines)
 }
 
 // ---- supervisor .ini ----------------------------------------------------------------------
+// Lines are read as supervisord reads them (Python's RawConfigParser with inline comment
+// prefixes ; and #), as the main process's ini-lines.ts does: an inline comment starts at a
+// ; or # that follows a blank; a line indented deeper than its key line continues the value.
 
 export interface IniSection {
   name: string
@@ -143,45 +151,73 @@ export interface IniSection {
 
 export interface IniKeyLine {
   key: string
+  /** The value on the key's own line (continuation lines are not included). */
   value: string
   line: number
   /** Where the value sits in the line's body. */
   valueStart: number
   valueEnd: number
+  /** 1-based lines that continue the value (indented deeper than the key's line). */
+  continuation: number[]
 }
+
 
 export function iniSections(text: string): IniSection[] {
   const sections: IniSection[] = []
   let cur: IniSection | null = null
+  let open: IniKeyLine | null = null
+  let indentLevel = 0
   splitLines(text).forEach((l, i) => {
     const n = i + 1
-    const header = /^\s*\[([^\]]+)\]/.exec(l.body)
+    const commentStart = findCommentStart(l.body)
+    const content = (commentStart === -1 ? l.body : l.body.slice(0, commentStart)).trim()
+    if (!content) return
+    const indent = l.body.search(/\S/)
+    if (cur && open && indent > indentLevel) {
+      open.continuation.push(n)
+      cur.end = n
+      return
+    }
+    indentLevel = indent
+    const header = /^\[(.+)\]/.exec(content)
     if (header) {
-      cur = { name: header[1]!.trim(), line: n, end: n, keys: [] }
+      cur = { name: header[1]!, line: n, end: n, keys: [] }
+      open = null
       sections.push(cur)
       return
     }
     if (!cur) return
-    if (/^\s*([;#]|$)/.test(l.body)) return
     cur.end = n
-    const kv = /^(\s*)([^=:\s][^=:]*?)\s*[=:]\s*/.exec(l.body)
-    if (!kv) return
-    const valueStart = kv[0].length
-    const comment = /\s+;/.exec(l.body.slice(valueStart))
-    const valueEnd = comment ? valueStart + comment.index : l.body.replace(/\s+$/, '').length
-    cur.keys.push({ key: kv[2]!.trim().toLowerCase(), value: l.body.slice(valueStart, Math.max(valueStart, valueEnd)), line: n, valueStart, valueEnd: Math.max(valueStart, valueEnd) })
+    const kv = /^(.*?)\s*[=:]\s*(.*)$/.exec(content)
+    if (!kv || kv[1]!.trim() === '') {
+      open = null
+      return
+    }
+    const valueEnd = indent + content.length
+    const valueStart = valueEnd - kv[2]!.length
+    open = { key: kv[1]!.trimEnd().toLowerCase(), value: l.body.slice(valueStart, valueEnd), line: n, valueStart, valueEnd, continuation: [] }
+    cur.keys.push(open)
   })
   return sections
 }
 
-/** Set a key of a section: its value replaced in place, or a `key = value` line added at the section's end. */
+/**
+ * Set a key of a section: its value replaced in place (its continuation lines removed), or a
+ * `key = value` line added at the section's end.
+ */
 export function setIniKey(text: string, section: IniSection, key: string, value: string): string {
   const existing = [...section.keys].reverse().find((k) => k.key === key)
   const lines = splitLines(text)
   if (existing) {
     const l = lines[existing.line - 1]!
     l.body = l.body.slice(0, existing.valueStart) + value + l.body.slice(existing.valueEnd)
-    return join(lines)
+    if (!existing.continuation.length) return join(lines)
+    const gone = new Set(existing.continuation.map((n) => n - 1))
+    const lastGone = Math.max(...gone)
+    const kept = lines.filter((_, i) => !gone.has(i))
+    // The file ended on a removed line without a newline: it still ends without one.
+    if (lastGone === lines.length - 1 && !lines[lastGone]!.eol) kept[kept.length - 1]!.eol = ''
+    return join(kept)
   }
   return insertLine(lines, `${key} = ${value}`, section.end)
 }

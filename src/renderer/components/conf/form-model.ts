@@ -141,7 +141,11 @@ export function setField(text: string, f: FormField, values: string[]): string {
   const at = findDirective(lines, [...f.nameWords, ...f.fixed], f.nameWords.length, aliases)
   const words = f.args.flatMap((a, i) => {
     const v = values[i] ?? ''
-    if (a.variadic || (i === f.args.length - 1 && /\s/.test(v.trim()) && f.args.length > 1)) return v.split(/\s+/).filter(Boolean)
+    if (a.variadic || (i === f.args.length - 1 && /\s/.test(v.trim()) && f.args.length > 1)) {
+      const split = v.split(/\s+/).filter(Boolean)
+      // An emptied list is written as "" (save "": no snapshots), not as a directive with no words.
+      return split.length ? split : ['']
+    }
     return [v]
   })
   // Trailing empty optional arguments are left out.
@@ -157,30 +161,68 @@ export function unsetField(text: string, f: FormField): string {
 }
 
 // ---- quick checks as the user types --------------------------------------------------------
+// The same rules as the main process's validate.ts (Redis's string2ll / memtoull and the
+// schema's ranges) for what one field can tell on its own; validate.ts stays the authority
+// (rules that need the rest of the file, such as sentinel resolve-hostnames, are left to it).
 
-const BYTES = /^\d+(?:[kmg]b?)?$/i
-const WHOLE = /^-?\d+$/
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
+const UINT64_MAX = 2n ** 64n - 1n
+/** Redis's string2ll: an optional minus, no leading zeros, no plus, no blanks. */
+const STRICT_INT = /^(-?[1-9][0-9]*|0)$/
+const SIZE = /^([0-9]+)(b|k|kb|m|mb|g|gb)?$/i
+const SIZE_UNITS: Record<string, bigint> = { '': 1n, b: 1n, k: 1000n, kb: 1024n, m: 1000n ** 2n, mb: 1024n ** 2n, g: 1000n ** 3n, gb: 1024n ** 3n }
+/** Types for which "" is a value Redis takes (logfile "", requirepass "", an empty announce address). */
+const EMPTY_OK = new Set<ArgInfo['type']>(['string', 'path', 'password', 'host'])
 
-/** What is wrong with one value, in a sentence; null when it looks right. */
-export function checkArg(arg: Pick<ArgInfo, 'name' | 'type' | 'values' | 'min' | 'max' | 'optional'>, value: string): string | null {
-  const v = value.trim()
-  if (v === '') return arg.optional ? null : `${arg.name} is required`
-  const range = (n: number, unit = ''): string | null => {
-    if (arg.min !== undefined && n < arg.min) return `${arg.name} must be at least ${arg.min}${unit}`
-    if (arg.max !== undefined && n > arg.max) return `${arg.name} must be at most ${arg.max}${unit}`
+type CheckedArg = Pick<ArgInfo, 'name' | 'type' | 'values' | 'min' | 'max' | 'optional' | 'variadic'>
+
+/**
+ * What is wrong with one value, in a sentence; null when it looks right. The value is checked
+ * as the form writes it (a variadic argument word by word). `directive` (the schema name)
+ * enables the rules of single directives: unixsocketperm's octal mode, maxmemory-clients'
+ * percent, maxmemory's unsigned range.
+ */
+export function checkArg(arg: CheckedArg, value: string, directive?: string): string | null {
+  if (arg.variadic) {
+    const words = value.split(/\s+/).filter(Boolean)
+    if (!words.length) return arg.optional || arg.type === 'string' ? null : `${arg.name} is required`
+    for (const w of words) {
+      const problem = checkOne(arg, w, directive)
+      if (problem) return problem
+    }
+    return null
+  }
+  return checkOne(arg, value, directive)
+}
+
+function checkOne(arg: CheckedArg, v: string, directive: string | undefined): string | null {
+  if (v === '') return arg.optional || EMPTY_OK.has(arg.type) ? null : `${arg.name} is required`
+  const range = (n: bigint, fallbackMax: bigint, unit = ''): string | null => {
+    const min = arg.min !== undefined ? BigInt(arg.min) : INT64_MIN
+    // A schema max of MAX_SAFE_INTEGER or more means "no max but Redis's own".
+    const max = arg.max !== undefined && arg.max < Number.MAX_SAFE_INTEGER ? BigInt(arg.max) : fallbackMax
+    if (n < min) return `${arg.name} must be at least ${min}${unit}`
+    if (n > max) return `${arg.name} must be at most ${max}${unit}`
     return null
   }
   switch (arg.type) {
     case 'int':
-      return WHOLE.test(v) ? range(Number(v)) : `${arg.name} takes a whole number, not '${v}'`
+      if (directive === 'unixsocketperm') return /^[0-7]{1,4}$/.test(v) && parseInt(v, 8) <= 0o777 ? null : `${arg.name} takes an octal file mode up to 777 (e.g. 700), not '${v}'`
+      return STRICT_INT.test(v) ? range(BigInt(v), INT64_MAX) : `${arg.name} takes a whole number (no leading zeros), not '${v}'`
     case 'ms':
-      return /^\d+$/.test(v) ? range(Number(v), ' ms') : `${arg.name} takes a whole number of milliseconds, not '${v}'`
+      return STRICT_INT.test(v) ? range(BigInt(v), INT64_MAX, ' ms') : `${arg.name} takes a whole number of milliseconds, not '${v}'`
     case 'seconds':
-      return /^\d+$/.test(v) ? range(Number(v), ' s') : `${arg.name} takes a whole number of seconds, not '${v}'`
+      return STRICT_INT.test(v) ? range(BigInt(v), INT64_MAX, ' s') : `${arg.name} takes a whole number of seconds, not '${v}'`
     case 'port':
-      return /^\d+$/.test(v) && Number(v) <= 65535 ? range(Number(v)) : `${arg.name} takes a port number (0 to 65535), not '${v}'`
-    case 'bytes':
-      return BYTES.test(v) ? null : `${arg.name} takes a size: bytes, or with a unit (100mb, 1gb), not '${v}'`
+      return STRICT_INT.test(v) && BigInt(v) >= 0n && BigInt(v) <= 65535n ? range(BigInt(v), INT64_MAX) : `${arg.name} takes a port number (0 to 65535), not '${v}'`
+    case 'bytes': {
+      if (directive === 'maxmemory-clients' && /^[0-9]+%$/.test(v)) return Number(v.slice(0, -1)) <= 100 ? null : `${arg.name} takes a percent from 0% to 100%, not '${v}'`
+      const m = SIZE.exec(v)
+      const n = m ? BigInt(m[1]!) * SIZE_UNITS[(m[2] ?? '').toLowerCase()]! : STRICT_INT.test(v) ? BigInt(v) : null
+      if (n === null || n > UINT64_MAX) return `${arg.name} takes a size: bytes, or with a unit (100mb, 1gb), not '${v}'`
+      return range(n, directive === 'maxmemory' ? UINT64_MAX : INT64_MAX, ' bytes')
+    }
     case 'bool':
       return /^(yes|no)$/i.test(v) ? null : `${arg.name} takes yes or no, not '${v}'`
     case 'enum':
@@ -203,6 +245,8 @@ export function checkIni(info: IniKeyInfo, value: string): string | null {
     case 'int':
       return /^\d+$/.test(v) ? null : `${info.name} takes a whole number, not '${v}'`
     case 'enum':
+      // autorestart also takes supervisord's other spellings of true and false (yes, on, 1...).
+      if (info.name === 'autorestart' && /^(true|false|yes|no|on|off|1|0)$/i.test(v)) return null
       return !info.values || info.values.some((x) => x.toLowerCase() === v.toLowerCase()) ? null : `${info.name} takes one of ${info.values.join(', ')}, not '${v}'`
     case 'bytes':
       return /^\d+(?:[kmg]b)?$/i.test(v) ? null : `${info.name} takes a size (50MB, 1GB), not '${v}'`

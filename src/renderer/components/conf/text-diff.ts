@@ -60,38 +60,46 @@ export type ConflictChoice = 'mine' | 'disk' | 'both'
 
 /**
  * Replace each `<<<<<<<` … `=======` … `>>>>>>>` block of a merged text (an optional
- * `|||||||` base part is dropped) by the side chosen for it, in order.
+ * `|||||||` base part is dropped) by the side chosen for it, in order. Every kept line keeps
+ * its own ending (a merge of an LF text with a CRLF one has both), and a text that ended on
+ * the closing marker without a newline still ends without one.
  */
 export function resolveConflicts(merged: string, choices: ConflictChoice[]): string {
-  const eol = /\r\n/.test(merged) ? '\r\n' : '\n'
-  const lines = merged.split(/\r?\n/)
-  const out: string[] = []
+  const lines = merged.split(/(?<=\n)/).map((raw) => {
+    const m = /\r?\n$/.exec(raw)
+    return m ? { body: raw.slice(0, m.index), eol: m[0] } : { body: raw, eol: '' }
+  })
+  const out: { body: string; eol: string }[] = []
   let n = 0
   let i = 0
   while (i < lines.length) {
     const l = lines[i]!
-    if (!l.startsWith('<<<<<<<')) {
+    if (!l.body.startsWith('<<<<<<<')) {
       out.push(l)
       i++
       continue
     }
-    const mine: string[] = []
-    const disk: string[] = []
+    const mine: typeof out = []
+    const disk: typeof out = []
     let part: 'mine' | 'base' | 'disk' = 'mine'
     i++
-    while (i < lines.length && !lines[i]!.startsWith('>>>>>>>')) {
+    while (i < lines.length && !lines[i]!.body.startsWith('>>>>>>>')) {
       const m = lines[i]!
-      if (m.startsWith('|||||||')) part = 'base'
-      else if (m.startsWith('=======') && part !== 'disk') part = 'disk'
+      if (m.body.startsWith('|||||||')) part = 'base'
+      else if (m.body.startsWith('=======') && part !== 'disk') part = 'disk'
       else if (part === 'mine') mine.push(m)
       else if (part === 'disk') disk.push(m)
       i++
     }
+    const closing = lines[i]
     i++ // the >>>>>>> line
     const choice = choices[n++] ?? 'disk'
-    out.push(...(choice === 'mine' ? mine : choice === 'disk' ? disk : [...mine, ...disk]))
+    const chosen = (choice === 'mine' ? mine : choice === 'disk' ? disk : [...mine, ...disk]).map((x) => ({ ...x }))
+    out.push(...chosen)
+    // The block was the end of the text, with no newline after it: the text still ends without one.
+    if ((!closing || !closing.eol) && i >= lines.length && out.length) out[out.length - 1] = { ...out[out.length - 1]!, eol: '' }
   }
-  return out.join(eol)
+  return out.map((l) => l.body + l.eol).join('')
 }
 
 export const hasConflictMarkers = (text: string): boolean => /^(<{7}|>{7})( |$)/m.test(text)
