@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Redis from 'ioredis'
+import { diff3Merge } from 'node-diff3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { merge3 } from '../../src/main/conf/merge3'
 import { freePorts } from '../../src/main/lab/ports'
@@ -14,16 +16,22 @@ afterAll(() => {
   for (const d of temps) rmSync(d, { recursive: true, force: true })
 })
 
-/** Let a real redis-sentinel start on `conf` and rewrite it (myid, epochs, its generated block), then stop it. */
-async function letSentinelRewrite(conf: string): Promise<string> {
+/** Run a real redis-sentinel on `conf` until it has rewritten it (myid, epochs, its generated block) and `then` is done, then stop it. */
+async function withSentinel(conf: string, then: () => Promise<void> = async () => {}): Promise<void> {
   const child = spawn('redis-sentinel', [conf], { stdio: 'ignore' })
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
   try {
     await waitFor(() => readFileSync(conf, 'utf8').includes('sentinel current-epoch'), 'sentinel to rewrite its config', 10_000)
+    await then()
   } finally {
     child.kill('SIGTERM')
     await exited
   }
+}
+
+/** Let a real redis-sentinel start on `conf` and rewrite it, then stop it. */
+async function letSentinelRewrite(conf: string): Promise<string> {
+  await withSentinel(conf)
   return readFileSync(conf, 'utf8')
 }
 
@@ -64,6 +72,53 @@ describe('merge3 with a real Sentinel rewriting sentinel.conf', () => {
     const at = both.conflicts[0].line - 1
     expect(lines.slice(at, at + 5)).toEqual(['<<<<<<< mine', 'sentinel parallel-syncs mymaster 2', '=======', '', '>>>>>>> disk'])
     expect(both.text).toMatch(/^sentinel myid /m)
+
+    // The lines right above and right below the one Sentinel blanked: the user's edits and
+    // Sentinel's touch but change different lines, so both apply.
+    const around = base
+      .replace('failover-timeout mymaster 60000', 'failover-timeout mymaster 30000')
+      .replace('# end of my settings', '# end of my settings (edited)')
+    const adjacent = merge3(base, around, theirs)
+    expect(adjacent.conflicts).toEqual([])
+    expect(adjacent.text).toBe(
+      theirs.replace('failover-timeout mymaster 60000', 'failover-timeout mymaster 30000').replace('# end of my settings', '# end of my settings (edited)'),
+    )
+  })
+
+  it('the line right after `sentinel monitor`, edited while Sentinel rewrites the monitor line, merges cleanly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'merge3-'))
+    temps.push(dir)
+    const [port, masterPort] = await freePorts(2)
+    const conf = join(dir, 'sentinel.conf')
+    writeFileSync(
+      conf,
+      [`port ${port}`, 'daemonize no', `dir "${dir}"`, `sentinel monitor mymaster 127.0.0.1 ${masterPort} 2`, 'sentinel auth-pass mymaster secret', 'sentinel down-after-milliseconds mymaster 5000', ''].join('\n'),
+    )
+    let base = ''
+    await withSentinel(conf, async () => {
+      // The editor opens the file as Sentinel first rewrote it; then Sentinel rewrites the monitor line in place.
+      base = readFileSync(conf, 'utf8')
+      const sentinel = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0 })
+      try {
+        await sentinel.connect()
+        expect(await sentinel.call('SENTINEL', 'SET', 'mymaster', 'quorum', '1')).toBe('OK')
+      } finally {
+        sentinel.disconnect()
+      }
+      await waitFor(() => readFileSync(conf, 'utf8').includes(`sentinel monitor mymaster 127.0.0.1 ${masterPort} 1`), 'sentinel to rewrite the monitor line', 10_000)
+    })
+    const theirs = readFileSync(conf, 'utf8')
+    const monitor = (q: number): string => `sentinel monitor mymaster 127.0.0.1 ${masterPort} ${q}`
+    expect(base).toContain(`${monitor(2)}\nsentinel auth-pass mymaster secret\n`)
+    expect(theirs).toContain(`${monitor(1)}\nsentinel auth-pass mymaster secret\n`)
+
+    const mine = base.replace('auth-pass mymaster secret', 'auth-pass mymaster changed')
+    const merged = merge3(base, mine, theirs)
+    expect(merged.conflicts).toEqual([])
+    expect(merged.text).toBe(theirs.replace('auth-pass mymaster secret', 'auth-pass mymaster changed'))
+    // The monitor line itself, changed by both: still a conflict.
+    const both = merge3(base, base.replace(monitor(2), monitor(3)), theirs)
+    expect(both.conflicts).toEqual([{ line: expect.any(Number), base: [monitor(2)], mine: [monitor(3)], theirs: [monitor(1)] }])
   })
 })
 
@@ -98,5 +153,289 @@ describe('merge3', () => {
     expect(merge3('a\nb', 'a\nb\n', 'a\nb\nc').conflicts).toHaveLength(0)
     expect(merge3('', '', 'x\n').text).toBe('x\n')
     expect(merge3('', 'a', '')).toEqual({ text: 'a', conflicts: [] })
+  })
+})
+
+describe('merge3: changes that touch but do not overlap', () => {
+  const base = ['port 26379', 'sentinel monitor mymaster 127.0.0.1 6379 2', 'sentinel auth-pass mymaster x', 'sentinel config-epoch mymaster 1', 'sentinel current-epoch 1', '']
+    .join('\n')
+  const edit = (s: string, from: string, to: string): string => {
+    expect(s).toContain(from)
+    return s.replace(from, to)
+  }
+
+  it('an edit of the line right above or right below the one the other side changed applies both', () => {
+    const failover = edit(edit(base, '6379 2', '6380 2'), 'config-epoch mymaster 1', 'config-epoch mymaster 2')
+    // The user's line sits between the two Sentinel changed: right below one, right above the other.
+    const mine = edit(base, 'auth-pass mymaster x', 'auth-pass mymaster y')
+    const both = edit(failover, 'auth-pass mymaster x', 'auth-pass mymaster y')
+    expect(merge3(base, mine, failover)).toEqual({ text: both, conflicts: [] })
+    expect(merge3(base, failover, mine)).toEqual({ text: both, conflicts: [] })
+    // Runs of lines meeting end to end, and a deletion meeting a change.
+    const m2 = edit(base, 'port 26379\nsentinel monitor mymaster 127.0.0.1 6379 2\n', 'port 1\nmonitor\n')
+    const t2 = edit(base, 'sentinel auth-pass mymaster x\nsentinel config-epoch mymaster 1\n', '')
+    expect(merge3(base, m2, t2)).toEqual({ text: 'port 1\nmonitor\nsentinel current-epoch 1\n', conflicts: [] })
+    expect(merge3(base, t2, m2)).toEqual({ text: 'port 1\nmonitor\nsentinel current-epoch 1\n', conflicts: [] })
+  })
+
+  it('a line inserted right after (or right before) a line the other side changed applies both', () => {
+    const failover = edit(base, '6379 2', '6380 2')
+    const mine = edit(base, '6379 2\n', '6379 2\nsentinel down-after-milliseconds mymaster 1000\n')
+    const want = edit(failover, '6380 2\n', '6380 2\nsentinel down-after-milliseconds mymaster 1000\n')
+    expect(merge3(base, mine, failover)).toEqual({ text: want, conflicts: [] })
+    expect(merge3(base, failover, mine)).toEqual({ text: want, conflicts: [] })
+    const before = edit(base, 'sentinel monitor', '# the master\nsentinel monitor')
+    expect(merge3(base, before, failover)).toEqual({ text: edit(failover, 'sentinel monitor', '# the master\nsentinel monitor'), conflicts: [] })
+    // Each line keeps its side's ending through the split: the user's CRLF, the disk's LF.
+    const crlf = (s: string): string => s.replace(/\n/g, '\r\n')
+    expect(merge3(crlf(base), crlf(mine), failover)).toEqual({ text: crlf(want).replace('6380 2\r\n', '6380 2\n'), conflicts: [] })
+  })
+
+  it('changes of the same lines, or different lines inserted at the same place, still conflict', () => {
+    const r = merge3(base, edit(base, '6379 2', '6379 3'), edit(base, '6379 2', '6380 2'))
+    expect(r.conflicts).toEqual([{ line: 2, base: ['sentinel monitor mymaster 127.0.0.1 6379 2'], mine: ['sentinel monitor mymaster 127.0.0.1 6379 3'], theirs: ['sentinel monitor mymaster 127.0.0.1 6380 2'] }])
+    // Overlapping runs: mine changes lines 2-3, theirs 3-4: one conflict over lines 2-4.
+    const m = edit(base, 'sentinel monitor mymaster 127.0.0.1 6379 2\nsentinel auth-pass mymaster x', 'M1\nM2')
+    const t = edit(base, 'sentinel auth-pass mymaster x\nsentinel config-epoch mymaster 1', 'T1')
+    expect(merge3(base, m, t)).toEqual({
+      text: 'port 26379\n<<<<<<< mine\nM1\nM2\nsentinel config-epoch mymaster 1\n=======\nsentinel monitor mymaster 127.0.0.1 6379 2\nT1\n>>>>>>> disk\nsentinel current-epoch 1\n',
+      conflicts: [{ line: 2, base: ['sentinel monitor mymaster 127.0.0.1 6379 2', 'sentinel auth-pass mymaster x', 'sentinel config-epoch mymaster 1'], mine: ['M1', 'M2', 'sentinel config-epoch mymaster 1'], theirs: ['sentinel monitor mymaster 127.0.0.1 6379 2', 'T1'] }],
+    })
+    // Both insert at the same place: a conflict, unless they insert the same lines.
+    const ins = (s: string): string => edit(base, 'port 26379\n', `port 26379\n${s}\n`)
+    expect(merge3(base, ins('a'), ins('b')).conflicts).toEqual([{ line: 2, base: [], mine: ['a'], theirs: ['b'] }])
+    expect(merge3(base, ins('a'), ins('a'))).toEqual({ text: ins('a'), conflicts: [] })
+    // An insertion between two lines the other side both changed is inside its change.
+    const mid = merge3(base, edit(base, 'mymaster x\n', 'mymaster x\nnew\n'), edit(base, 'sentinel auth-pass mymaster x\nsentinel config-epoch mymaster 1', 'T'))
+    expect(mid.conflicts).toEqual([{ line: 3, base: ['sentinel auth-pass mymaster x', 'sentinel config-epoch mymaster 1'], mine: ['sentinel auth-pass mymaster x', 'new', 'sentinel config-epoch mymaster 1'], theirs: ['T'] }])
+  })
+})
+
+// ---- seeded random properties -------------------------------------------------------------
+
+type Rand = () => number
+function rng(seed: number): Rand {
+  let s = seed >>> 0
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0
+    let t = s
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1))
+
+/** One side's edits of base: rep[i] replaces base line i ([] deletes it), ins[p] is inserted before base line p (p = n: at the end). */
+interface Edits {
+  rep: (string[] | undefined)[]
+  ins: (string[] | undefined)[]
+}
+
+function applyEdits(base: string[], ...sides: Edits[]): string[] {
+  const out: string[] = []
+  for (let p = 0; p <= base.length; p++) {
+    for (const e of sides) if (e.ins[p]) out.push(...e.ins[p]!)
+    if (p === base.length) break
+    const rep = sides.find((e) => e.rep[p])?.rep[p]
+    out.push(...(rep ?? [base[p]!]))
+  }
+  return out
+}
+
+interface ModelHunk {
+  side: 'mine' | 'theirs'
+  start: number
+  end: number
+  lines: string[]
+}
+
+/** The changes a line diff finds for `e`: runs of replaced lines with the insertions at their ends or between them. */
+function modelHunks(n: number, e: Edits, side: ModelHunk['side']): ModelHunk[] {
+  const out: ModelHunk[] = []
+  for (let i = 0; i <= n; i++) {
+    if (!e.ins[i] && !(i < n && e.rep[i])) continue
+    const start = i
+    const lines: string[] = []
+    for (;;) {
+      if (e.ins[i]) lines.push(...e.ins[i]!)
+      if (i < n && e.rep[i]) lines.push(...e.rep[i++]!)
+      else break
+    }
+    out.push({ side, start, end: i, lines })
+  }
+  return out
+}
+
+/** What merge3 should give, worked out from the edits themselves: the spec's rule (same base lines, or the same insertion point) applied to them. */
+function expectedMerge(base: string[], mine: Edits, theirs: Edits): { lines: string[]; conflicts: { line: number; base: string[]; mine: string[]; theirs: string[] }[] } {
+  const all = [...modelHunks(base.length, mine, 'mine'), ...modelHunks(base.length, theirs, 'theirs')].sort((x, y) => x.start - y.start || x.end - y.end)
+  const overlap = (x: ModelHunk, y: ModelHunk): boolean => (x.start < y.end && y.start < x.end) || (x.start === x.end && y.start === y.end && x.start === y.start)
+  const groups: ModelHunk[][] = []
+  for (const h of all) {
+    const g = groups[groups.length - 1]
+    if (g && g.some((x) => overlap(x, h))) g.push(h)
+    else groups.push([h])
+  }
+  const lines: string[] = []
+  const conflicts: { line: number; base: string[]; mine: string[]; theirs: string[] }[] = []
+  let at = 0
+  for (const g of groups) {
+    const lo = g[0]!.start
+    const hi = Math.max(...g.map((h) => h.end))
+    lines.push(...base.slice(at, lo))
+    const text = (side: ModelHunk['side']): string[] => {
+      const out: string[] = []
+      let p = lo
+      for (const h of g.filter((x) => x.side === side)) {
+        out.push(...base.slice(p, h.start), ...h.lines)
+        p = h.end
+      }
+      return [...out, ...base.slice(p, hi)]
+    }
+    const [m, t] = [text('mine'), text('theirs')]
+    if (JSON.stringify(m) === JSON.stringify(t) || !g.some((h) => h.side === 'theirs')) lines.push(...m)
+    else if (!g.some((h) => h.side === 'mine')) lines.push(...t)
+    else {
+      conflicts.push({ line: lines.length + 1, base: base.slice(lo, hi), mine: m, theirs: t })
+      lines.push('<<<<<<< mine', ...m, '=======', ...t, '>>>>>>> disk')
+    }
+    at = hi
+  }
+  lines.push(...base.slice(at))
+  return { lines, conflicts }
+}
+
+/** Take one side at every conflict (what the editor's resolution does), keeping the text's own line endings. */
+function resolve(merged: string, choice: 'mine' | 'disk'): string {
+  const out: string[] = []
+  let part: 'out' | 'mine' | 'disk' = 'out'
+  const raws = merged.split(/(?<=\n)/)
+  raws.forEach((raw, i) => {
+    const body = raw.replace(/\r?\n$/, '')
+    if (part === 'out' && body === '<<<<<<< mine') part = 'mine'
+    else if (part === 'mine' && body === '=======') part = 'disk'
+    else if (part === 'disk' && body === '>>>>>>> disk') {
+      part = 'out'
+      // The block ended the text without a newline: so does the text.
+      if (i === raws.length - 1 && body === raw && out.length) out[out.length - 1] = out[out.length - 1]!.replace(/\r?\n$/, '')
+    } else if (part === 'out' || part === choice) out.push(raw)
+  })
+  return out.join('')
+}
+
+function randomCase(seed: number, how: 'disjoint' | 'overlapping' | 'same places'): { base: string[]; mine: Edits; theirs: Edits } {
+  const r = rng(seed)
+  const n = int(r, 0, 14)
+  const base = Array.from({ length: n }, (_, i) => `sentinel line ${i}`)
+  const mine: Edits = { rep: [], ins: [] }
+  const theirs: Edits = { rep: [], ins: [] }
+  let k = 0
+  const fresh = (side: string, min: number): string[] => Array.from({ length: int(r, min, 2) }, () => `${side} ${k++}`)
+  const density = 0.15 + r() * 0.6
+  for (let i = 0; i < n; i++) {
+    if (r() >= density) continue
+    const who = how === 'same places' ? 'both' : how === 'overlapping' ? (['mine', 'theirs', 'both'] as const)[int(r, 0, 2)] : r() < 0.5 ? 'mine' : 'theirs'
+    if (who === 'both') {
+      mine.rep[i] = fresh('m', 0)
+      // The same change on both sides now and then; otherwise different lines.
+      theirs.rep[i] = r() < 0.1 ? [...mine.rep[i]!] : fresh('t', mine.rep[i]!.length ? 0 : 1)
+    } else (who === 'mine' ? mine : theirs).rep[i] = fresh(who[0]!, 0)
+  }
+  for (let p = 0; p <= n; p++) {
+    if (r() >= density / 2) continue
+    const who = how === 'same places' ? 'both' : how === 'overlapping' ? (['mine', 'theirs', 'both'] as const)[int(r, 0, 2)] : r() < 0.5 ? 'mine' : 'theirs'
+    if (who === 'both') {
+      mine.ins[p] = fresh('m', 1)
+      theirs.ins[p] = r() < 0.1 ? [...mine.ins[p]!] : fresh('t', 1)
+      continue
+    }
+    const [own, other] = who === 'mine' ? [mine, theirs] : [theirs, mine]
+    // Disjoint edits: not inside a run of lines the other side changed (both neighbours changed).
+    if (how === 'disjoint' && p > 0 && p < n && other.rep[p - 1] && other.rep[p]) continue
+    own.ins[p] = fresh(who[0]!, 1)
+  }
+  return { base, mine, theirs }
+}
+
+const asText = (lines: string[], eol: string, final: boolean): string => (lines.length ? lines.join(eol) + (final ? eol : '') : '')
+
+describe('merge3 on seeded random edits', () => {
+  it('disjoint edits, however close (adjacent lines, an insertion next to a changed line), merge cleanly into both edits applied', () => {
+    let touching = 0
+    for (let seed = 1; seed <= 3000; seed++) {
+      const { base, mine, theirs } = randomCase(seed * 7919, 'disjoint')
+      const r = rng(seed)
+      const eol = r() < 0.3 ? '\r\n' : '\n'
+      const final = r() < 0.8
+      const [b, m, t] = [base, applyEdits(base, mine), applyEdits(base, theirs)]
+      const merged = merge3(asText(b, eol, final), asText(m, eol, final), asText(t, eol, final))
+      const ctx = JSON.stringify({ b, m, t })
+      expect(merged, ctx).toEqual({ text: asText(applyEdits(base, mine, theirs), eol, final), conflicts: [] })
+      // How often the old rule (node-diff3's: touching changes conflict) would have conflicted here.
+      if (diff3Merge(m, b, t).some((region) => region.conflict)) touching++
+    }
+    expect(touching).toBeGreaterThan(1000)
+  })
+
+  it('overlapping edits conflict exactly where both sides change the same lines, each conflict listing that region’s base, mine and disk lines', () => {
+    let withConflicts = 0
+    for (let seed = 1; seed <= 3000; seed++) {
+      const { base, mine, theirs } = randomCase(seed * 104729, 'overlapping')
+      const r = rng(seed)
+      const eol = r() < 0.3 ? '\r\n' : '\n'
+      const [b, m, t] = [base, applyEdits(base, mine), applyEdits(base, theirs)]
+      const merged = merge3(asText(b, eol, true), asText(m, eol, true), asText(t, eol, true))
+      const want = expectedMerge(base, mine, theirs)
+      const ctx = JSON.stringify({ b, m, t })
+      expect(merged, ctx).toEqual({ text: asText(want.lines, eol, true), conflicts: want.conflicts })
+      if (merged.conflicts.length) withConflicts++
+      // Some base line both changed differently, or different lines both inserted at the same
+      // place (on their own: an insertion next to a line its side changed is part of that change,
+      // which only meets the other side's insertion): a conflict.
+      const alone = (e: Edits, p: number): boolean => !e.rep[p - 1] && !e.rep[p]
+      const clash =
+        base.some((_, i) => mine.rep[i] && theirs.rep[i] && JSON.stringify(mine.rep[i]) !== JSON.stringify(theirs.rep[i])) ||
+        mine.ins.some((x, p) => x && theirs.ins[p] && JSON.stringify(x) !== JSON.stringify(theirs.ins[p]) && alone(mine, p) && alone(theirs, p))
+      if (clash) expect(merged.conflicts.length, ctx).toBeGreaterThan(0)
+      for (const c of merged.conflicts) expect(c.mine, ctx).not.toEqual(c.theirs)
+    }
+    expect(withConflicts).toBeGreaterThan(1500)
+  })
+
+  it('when both sides change the same places, taking mine everywhere gives mine, and disk everywhere the disk’s text, exactly', () => {
+    let withConflicts = 0
+    for (let seed = 1; seed <= 2000; seed++) {
+      const { base, mine, theirs } = randomCase(seed * 15485863, 'same places')
+      const r = rng(seed)
+      const eol = r() < 0.3 ? '\r\n' : '\n'
+      const final = r() < 0.8
+      const [b, m, t] = [asText(base, eol, final), asText(applyEdits(base, mine), eol, final), asText(applyEdits(base, theirs), eol, final)]
+      const merged = merge3(b, m, t)
+      const ctx = JSON.stringify({ b, m, t, merged: merged.text })
+      if (merged.conflicts.length) withConflicts++
+      expect(resolve(merged.text, 'mine'), ctx).toBe(m)
+      expect(resolve(merged.text, 'disk'), ctx).toBe(t)
+    }
+    expect(withConflicts).toBeGreaterThan(1000)
+  })
+
+  it('any texts (repeated lines, so ambiguous diffs): one side unchanged gives the other; markers and the conflict list agree', () => {
+    for (let seed = 1; seed <= 2000; seed++) {
+      const r = rng(seed * 31)
+      const pool = ['', '# c', 'sentinel monitor m 127.0.0.1 6379 2', 'port 1', 'x']
+      const text = (): string => asText(Array.from({ length: int(r, 0, 8) }, () => pool[int(r, 0, pool.length - 1)]!), '\n', r() < 0.8)
+      const [b, m, t] = [text(), text(), text()]
+      const ctx = JSON.stringify({ b, m, t })
+      expect(merge3(b, b, t), ctx).toEqual({ text: t, conflicts: [] })
+      expect(merge3(b, m, b), ctx).toEqual({ text: m, conflicts: [] })
+      expect(merge3(b, m, m), ctx).toEqual({ text: m, conflicts: [] })
+      const merged = merge3(b, m, t)
+      const lines = merged.text.split('\n')
+      expect(lines.filter((l) => l === '<<<<<<< mine').length, ctx).toBe(merged.conflicts.length)
+      for (const c of merged.conflicts) {
+        expect(lines.slice(c.line - 1, c.line + c.mine.length + c.theirs.length + 2), ctx).toEqual(['<<<<<<< mine', ...c.mine, '=======', ...c.theirs, '>>>>>>> disk'])
+      }
+    }
   })
 })
