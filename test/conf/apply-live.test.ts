@@ -132,6 +132,9 @@ describe('applying a saved config to the running lab', () => {
     const path = join(lab.dir!, 'redis-master', 'redis.conf')
     const view = await service.openConfFile(path)
     const pid = service.labs.get(lab.id).nodes.find((n) => n.name === 'redis-master')!.pid
+    // Said before the save, in the plan the review shows.
+    const check = await service.checkConf(path, `${view.text}databases 8\n`)
+    expect(check.plan.steps).toEqual([expect.objectContaining({ directive: 'databases', how: 'restart', why: expect.stringMatching(/Not restarted by a save: .*ALL data is lost.*Restart it from the lab view/) })])
     const saved = await service.saveConfFile(path, `${view.text}databases 8\n`, view.version, true)
     expect(saved.applied).toHaveLength(1)
     expect(saved.applied[0]).toMatchObject({ directive: 'databases', how: 'restart', ok: false })

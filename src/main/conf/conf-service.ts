@@ -264,7 +264,20 @@ export class ConfService {
   private plan(at: Located, disk: string, text: string): PlannedApply {
     const member = at.ref.member ?? null
     const running = at.lab !== null && member !== null && this.running(at.lab.id, member)
-    return planApply(disk, text, { kind: at.ref.kind, member, running, labIni: at.lab !== null && at.ref.kind === 'supervisor' })
+    const planned = planApply(disk, text, { kind: at.ref.kind, member, running, labIni: at.lab !== null && at.ref.kind === 'supervisor' })
+    // A restart that would lose data is not done by a save (it cannot be confirmed there): say so before.
+    const warning = running && member ? this.restartWarning(at.lab!.id, member) : null
+    if (!warning) return planned
+    const steps = planned.steps.map((s) => (s.step.how === 'restart' ? { ...s, step: { ...s.step, why: `${s.step.why ? `${s.step.why}. ` : ''}Not restarted by a save: ${warning} Restart it from the lab view to confirm` } } : s))
+    return { ...planned, steps }
+  }
+
+  private restartWarning(labId: string, member: string): string | null {
+    try {
+      return this.labs.requireOwned(labId).dataLossWarning(member, 'restart')
+    } catch {
+      return null // an attached lab: restarts are not ours
+    }
   }
 
   private async apply(at: Located, planned: PlannedApply, runningText: string): Promise<ApplyOutcome[]> {

@@ -214,6 +214,19 @@ export class OwnedLab {
     return this.status()
   }
 
+  /** Why `action` on node `name` would lose data now (null: it would not, or it is not a node). */
+  dataLossWarning(name: string, action: LabNodeAction): string | null {
+    const node = this.layout?.nodes.find((n) => n.name === name)
+    if (!node || !this.running) return null
+    const topo = this.watcher?.topology()
+    return dataLossWarning(name, action, {
+      persistence: this.layout!.spec.persistence,
+      // Sentinels that cannot say count as "it may be the master", as in the restart policy.
+      isMaster: topo?.master ? topo.master.port === node.port : topo?.nodes.find((n) => n.port === node.port)?.role !== 'replica',
+      linkedReplicas: (topo?.nodes ?? []).filter((n) => n.port !== node.port && n.role === 'replica' && n.masterLinkStatus === 'up').length,
+    })
+  }
+
   async nodeAction(name: string, action: LabNodeAction, confirmed: boolean): Promise<LabStatus> {
     const lab = this.requireRunning()
     const supervisor = this.supervisor!
@@ -222,14 +235,7 @@ export class OwnedLab {
       throw new ApiError(`${name}: no such node or sentinel in ${this.id} (there are ${[...lab.nodes, ...lab.sentinels].map((m) => m.name).join(', ')})`, 'not-found')
     }
     if (isNode && !confirmed) {
-      const topo = this.watcher?.topology()
-      const port = lab.nodes.find((n) => n.name === name)!.port
-      const warning = dataLossWarning(name, action, {
-        persistence: lab.spec.persistence,
-        // Sentinels that cannot say count as "it may be the master", as in the restart policy.
-        isMaster: topo?.master ? topo.master.port === port : topo?.nodes.find((n) => n.port === port)?.role !== 'replica',
-        linkedReplicas: (topo?.nodes ?? []).filter((n) => n.port !== port && n.role === 'replica' && n.masterLinkStatus === 'up').length,
-      })
+      const warning = this.dataLossWarning(name, action)
       if (warning) throw new ApiError(warning, 'needs-confirmation')
     }
     const target = { kind: 'process', name } as const
