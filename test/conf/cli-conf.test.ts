@@ -1,7 +1,7 @@
 // `sentinel-lab conf get|set|unset` on real files: supervisor .ini, redis.conf and a lab's
 // sentinel.conf. Edits touch only their lines and keep the mode; refused values and usage
 // errors leave the file byte-identical (and write no backup).
-import { spawnSync } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,11 +10,35 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { confCommand } from '../../src/main/conf/conf-command'
 import { BACKUP_FOLDER, listBackups } from '../../src/main/conf/conf-file'
 import { buildLab } from '../../src/main/lab/blueprint'
+import { ask } from '../../src/main/lab/doctor/resp-probe'
+import { freePorts } from '../../src/main/lab/ports'
 
 const temps: string[] = []
-afterEach(() => {
+const children: ChildProcess[] = []
+afterEach(async () => {
+  // Stopped by pid (the ChildProcess we started), and waited for.
+  const running = children.splice(0).filter((c) => c.exitCode === null && c.signalCode === null)
+  for (const c of running) c.kill('SIGKILL')
+  await Promise.all(running.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)))))
   for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true })
 })
+
+/** Start redis-server / redis-sentinel on a config file; answers once its port answers. */
+async function startRedis(bin: 'redis-server' | 'redis-sentinel', conf: string, port: number): Promise<void> {
+  const child = spawn(`/usr/bin/${bin}`, [conf], { stdio: 'ignore' })
+  children.push(child)
+  const deadline = Date.now() + 5000
+  for (;;) {
+    try {
+      if ((await ask(port, [['PING']])) !== null) return
+    } catch {
+      // listening, not answering yet
+    }
+    if (child.exitCode !== null) throw new Error(`${bin} exited at start (${child.exitCode})`)
+    if (Date.now() > deadline) throw new Error(`${bin} did not answer on port ${port} within 5 s`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
 function mkTemp(): string {
   const d = mkdtempSync(join(tmpdir(), 'cli-conf-'))
   temps.push(d)
@@ -190,6 +214,26 @@ describe('conf on redis.conf', () => {
     await expectUnchanged(file, ['unset', file, 'appendonly'], 1, /appendonly is not set/)
   })
 
+  it('unset of several directives is all or nothing: one not set, nothing is removed (the help says the file is unchanged)', async () => {
+    const file = redisFile()
+    await expectUnchanged(file, ['unset', file, 'maxmemory', 'appendonly'], 1, /appendonly is not set[\s\S]*nothing removed/)
+    expect((await conf('get', file, 'maxmemory')).out).toBe('100mb\n')
+    const ini = iniFile()
+    await expectUnchanged(ini, ['unset', ini, 'program:web.autostart', 'program:web.startsecs'], 1, /program:web\.startsecs is not set/)
+    expect((await conf('unset', file, 'maxmemory', 'save')).code).toBe(0)
+    expect(changed(REDIS_CONF, readFileSync(file, 'utf8')).removed).toEqual(['maxmemory 100mb', 'save 900 1', 'save 300 10'])
+  })
+
+  it('an empty DIRECTIVE is a usage error (exit 2), for get, set and unset', async () => {
+    const file = redisFile()
+    await expectUnchanged(file, ['get', file, ''], 2, /empty DIRECTIVE/)
+    await expectUnchanged(file, ['get', file, 'maxmemory', ' '], 2, /empty DIRECTIVE/)
+    await expectUnchanged(file, ['set', file, '', '1'], 2, /empty DIRECTIVE/)
+    await expectUnchanged(file, ['unset', file, ''], 2, /empty DIRECTIVE/)
+    const ini = iniFile()
+    await expectUnchanged(ini, ['get', ini, ''], 2, /empty DIRECTIVE/)
+  })
+
   it('a new redis.conf holding a password is created 0600', async () => {
     const file = join(mkTemp(), 'node.conf')
     expect((await conf('set', file, 'requirepass', 'x')).code).toBe(0)
@@ -220,6 +264,56 @@ describe('conf on a lab’s sentinel.conf', () => {
     expect(other.code).toBe(1)
     expect(other.err).toMatch(/sentinel monitor othermaster/)
     expect(readFileSync(file).equals(now)).toBe(true)
+  })
+})
+
+describe('conf set on a file a running process reads', () => {
+  it('a redis.conf whose port answers (its own redis-server): saved, then says the process keeps its value and prints the command, password masked', async () => {
+    const [port] = await freePorts(1)
+    const dir = mkTemp()
+    const file = join(dir, 'redis.conf')
+    writeFileSync(file, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsave ""\nrequirepass run-pw-1\nmaxmemory 100mb\n`)
+    // Nothing runs yet: saved silently.
+    expect(await conf('set', file, 'maxmemory', '150mb')).toEqual({ code: 0, out: '', err: '' })
+    await startRedis('redis-server', file, port)
+
+    const r = await conf('set', file, 'maxmemory', '1gb')
+    expect(r.code).toBe(0)
+    expect(readFileSync(file, 'utf8')).toContain('maxmemory 1gb')
+    expect(r.err).toMatch(/saved, but the redis-server on port \d+ runs now and keeps its current value/)
+    expect(r.err).toMatch(/may rewrite the file from its running config \(CONFIG REWRITE, which Sentinel sends on a failover\)/)
+    expect(r.err).toContain(`redis-cli -p ${port} --askpass CONFIG SET maxmemory 1gb`)
+    // It is true: the running node still has the old value.
+    expect((await ask(port, [['AUTH', 'run-pw-1'], ['CONFIG', 'GET', 'maxmemory']]))?.[1]).toEqual(['maxmemory', String(150 * 1024 * 1024)])
+
+    const secret = await conf('set', file, 'masterauth', 'new-secret-2')
+    expect(secret.code).toBe(0)
+    expect(secret.err).toContain(`redis-cli -p ${port} --askpass CONFIG SET masterauth ********`)
+    expect(secret.err).not.toMatch(/new-secret-2|run-pw-1/)
+    // What needs a restart says so.
+    expect((await conf('set', file, 'databases', '8')).err).toMatch(/\(databases cannot change at run time: restart the process to apply it\)/)
+  })
+
+  it('a lab member\'s files: the port cannot change (as in the app); with the member running, the notice names it and the exact SENTINEL SET', async () => {
+    const lab = await buildLab({ name: 'conf-run', replicas: 1, sentinels: 3 }, { dir: join(mkTemp(), 'lab') })
+    const node = lab.replicas[0]
+    await expectUnchanged(node.conf, ['set', node.conf, 'port', String(node.port + 1)], 1, /redis-replica-1 of the lab conf-run runs on port \d+.*cannot change here/)
+    await expectUnchanged(node.conf, ['unset', node.conf, 'port'], 1, /keep 'port \d+'/)
+    const sentinel = lab.sentinels[0]
+    await expectUnchanged(sentinel.conf, ['set', sentinel.conf, 'port', '1'], 1, /cannot change here/)
+    // Not running: no notice.
+    const key = `sentinel down-after-milliseconds ${lab.masterName}`
+    expect(await conf('set', sentinel.conf, key, '4000')).toEqual({ code: 0, out: '', err: '' })
+
+    await startRedis('redis-sentinel', sentinel.conf, sentinel.port)
+    const r = await conf('set', sentinel.conf, key, '4500')
+    expect(r.code).toBe(0)
+    expect(r.err).toContain(`saved, but ${sentinel.name} of the lab conf-run (redis-sentinel on port ${sentinel.port}) runs now and keeps its current value`)
+    expect(r.err).toMatch(/Sentinel may rewrite the file from its running config \(at its next config flush/)
+    expect(r.err).toContain(`redis-cli -p ${sentinel.port} SENTINEL SET ${lab.masterName} down-after-milliseconds 4500`)
+    const master = await ask(sentinel.port, [['SENTINEL', 'MASTER', lab.masterName]])
+    const fields = master?.[0] as string[]
+    expect(fields[fields.indexOf('down-after-milliseconds') + 1]).toBe('4000')
   })
 })
 

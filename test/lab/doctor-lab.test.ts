@@ -67,7 +67,11 @@ describe('a freshly generated lab folder', () => {
     // The same running lab, one file changed as the tutorial has it: the doctor sees it.
     const changed = files.map((f) => (f.path === lab.master.conf ? { ...f, text: f.text.replace(/^masterauth .*\n/m, '') } : f))
     const found = await diagnoseLive(changed)
-    expect(found.map((f) => [f.id, f.file])).toEqual([['masterauth-missing', lab.master.conf]])
+    // ...and that the running master still has the masterauth its file no longer gives.
+    expect(found.map((f) => [f.id, f.file, f.directive])).toEqual([
+      ['file-differs-from-running', lab.master.conf, 'masterauth'], ['masterauth-missing', lab.master.conf, 'masterauth'],
+    ])
+    expect(found[0].title).toBe('masterauth: the file says none (not written: the default), the running node uses a password')
 
     const pids = sv.snapshot().processes.map((p) => p.pid).filter((p) => p > 0)
     await sv.shutdown()

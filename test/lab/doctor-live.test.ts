@@ -3,13 +3,16 @@
 // with the immutable attribute, since root ignores mode bits, as access(2) does). Also
 // checks the Redis facts the file rules' fixes rely on.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs'
 import { type Server, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DoctorFinding } from '../../src/shared/conf'
-import { type DoctorFile, diagnoseLive } from '../../src/main/lab/doctor'
+import { setDirective, unsetDirective } from '../../src/main/conf/conf-edit'
+import { RedisConfDocument } from '../../src/main/conf/redis-doc'
+import { type DoctorFile, diagnoseFiles, diagnoseLive } from '../../src/main/lab/doctor'
 import { ask } from '../../src/main/lab/doctor/resp-probe'
 import { freePorts } from '../../src/main/lab/ports'
 import { waitFor } from '../helpers/wait'
@@ -263,5 +266,122 @@ describe('missing-path', () => {
     writeFileSync(join(gone, 'extra.conf'), '')
     const fine = writeConf(join(root, 'n'), 'redis.conf', [`port ${port}`, ...cases.map(([l]) => l)])
     expect(only(await diagnoseLive([fine]), 'missing-path')).toEqual([])
+  })
+})
+
+/** Edit a file on disk with the conf editor (lossless), answering it as the doctor reads it. */
+function editConf(file: DoctorFile, change: (doc: RedisConfDocument) => void): DoctorFile {
+  const doc = RedisConfDocument.parse(readFileSync(file.path, 'utf8'))
+  change(doc)
+  writeFileSync(file.path, doc.text())
+  return { ...file, text: doc.text() }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM')
+  await exited(child)
+}
+
+describe('requirepass-overridden', () => {
+  it('Redis 7.0 really writes `user default ... #sha256` at CONFIG REWRITE, and it wins over a requirepass changed later; the fix (remove the line) lets requirepass apply', async () => {
+    const [port] = await freePorts(1)
+    const root = mkTemp()
+    let file = writeConf(join(root, 'n'), 'redis.conf', nodeLines(port, join(root, 'n')))
+    expect(only(diagnoseFiles([file]), 'requirepass-overridden')).toEqual([])
+    let node = await startNode(file, port)
+    expect(await ask(port, [['AUTH', PW], ['CONFIG', 'REWRITE']])).toEqual(['OK', 'OK'])
+    const sha = createHash('sha256').update(PW).digest('hex')
+    expect(readFileSync(file.path, 'utf8')).toContain(`user default on #${sha} ~* &* +@all`)
+    await stop(node)
+
+    // The password is changed in the file, as a user would (and the lab's nodes share it).
+    file = editConf(file, (doc) => {
+      setDirective(doc, 'redis', 'requirepass', ['new-pw-2'])
+      setDirective(doc, 'redis', 'masterauth', ['new-pw-2'])
+    })
+    const found = only(diagnoseFiles([file]), 'requirepass-overridden')
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatchObject({ severity: 'warning', file: file.path, directive: 'user default' })
+    expect(found[0].fix?.edits).toEqual([{ file: file.path, op: 'unset', directive: 'user default' }])
+
+    // Started again: the new password is refused, the old one still works.
+    node = await startNode(file, port)
+    const [wrong] = (await ask(port, [['AUTH', 'new-pw-2']]))!
+    expect(wrong).toMatchObject({ error: expect.stringMatching(/^WRONGPASS/) })
+    expect(await ask(port, [['AUTH', PW]])).toEqual(['OK'])
+    await stop(node)
+
+    // The fix applied: requirepass is the password again.
+    file = editConf(file, (doc) => expect(unsetDirective(doc, 'redis', 'user default')).toBe(1))
+    expect(only(diagnoseFiles([file]), 'requirepass-overridden')).toEqual([])
+    await startNode(file, port)
+    expect(await ask(port, [['AUTH', 'new-pw-2']])).toEqual(['OK'])
+    const [old] = (await ask(port, [['AUTH', PW]]))!
+    expect(old).toMatchObject({ error: expect.stringMatching(/^WRONGPASS/) })
+  })
+})
+
+describe('file-differs-from-running', () => {
+  it('a node\'s file edited after its start: a warning per setting, at its line, no fix, no password shown; applied (CONFIG SET): nothing', async () => {
+    const [port] = await freePorts(1)
+    const root = mkTemp()
+    let file = writeConf(join(root, 'n'), 'redis.conf', nodeLines(port, join(root, 'n'), ['maxmemory 100mb', 'maxmemory-policy allkeys-lru']))
+    await startNode(file, port)
+    expect(await diagnoseLive([file])).toEqual([])
+
+    file = editConf(file, (doc) => {
+      setDirective(doc, 'redis', 'maxmemory', ['200mb'])
+      setDirective(doc, 'redis', 'masterauth', ['other-pw-3'])
+      setDirective(doc, 'redis', 'replica-priority', ['10'])
+    })
+    const found = only(await diagnoseLive([file]), 'file-differs-from-running')
+    expect(found.map((f) => [f.directive, f.line, f.severity])).toEqual([
+      ['masterauth', 7, 'warning'], ['maxmemory', 8, 'warning'], ['replica-priority', 10, 'warning'],
+    ])
+    expect(found[1].title).toBe('maxmemory: the file says 209715200, the running node uses 104857600')
+    expect(found[1].explanation).toMatch(/applies only when the process restarts/)
+    expect(found[1].explanation).toMatch(/CONFIG REWRITE/)
+    expect(found.every((f) => f.fix === undefined)).toBe(true)
+    expect(JSON.stringify(found)).not.toMatch(/other-pw-3|live-pw-1/)
+    expect(found[0].title).toMatch(/another password/)
+
+    // The file's values applied live: they agree again.
+    const applied = await ask(port, [['AUTH', PW], ['CONFIG', 'SET', 'maxmemory', '200mb', 'masterauth', 'other-pw-3', 'replica-priority', '10']])
+    expect(applied).toEqual(['OK', 'OK'])
+    expect(only(await diagnoseLive([file]), 'file-differs-from-running')).toEqual([])
+    // A setting removed from the file goes back to Redis's default at a restart: that differs too.
+    file = editConf(file, (doc) => unsetDirective(doc, 'redis', 'maxmemory-policy'))
+    const removed = only(await diagnoseLive([file]), 'file-differs-from-running')
+    expect(removed.map((f) => [f.directive, f.line])).toEqual([['maxmemory-policy', 1]])
+    expect(removed[0].title).toMatch(/noeviction \(not written: the default\), the running node uses allkeys-lru/)
+  })
+
+  it('a sentinel\'s file edited after its start (down-after-milliseconds, quorum): warnings; applied with SENTINEL SET (Sentinel rewrites its file): nothing', async () => {
+    const [mPort, sPort] = await freePorts(2)
+    const root = mkTemp()
+    let file = writeConf(join(root, 's'), 'sentinel.conf', [
+      `port ${sPort}`, `dir ${join(root, 's')}`, `sentinel monitor mymaster 127.0.0.1 ${mPort} 2`, 'sentinel down-after-milliseconds mymaster 5000',
+    ])
+    start('redis-sentinel', file.path)
+    await untilAnswers(sPort)
+    // Sentinel writes its myid into the file at start: read what it wrote.
+    await waitFor(() => readFileSync(file.path, 'utf8').includes('sentinel myid'), 'the sentinel to write its myid')
+    file = { ...file, text: readFileSync(file.path, 'utf8') }
+    expect(only(await diagnoseLive([file]), 'file-differs-from-running')).toEqual([])
+
+    file = editConf(file, (doc) => {
+      setDirective(doc, 'sentinel', 'sentinel down-after-milliseconds mymaster', ['7000'])
+      setDirective(doc, 'sentinel', 'sentinel monitor mymaster', ['127.0.0.1', String(mPort), '1'])
+    })
+    const found = only(await diagnoseLive([file]), 'file-differs-from-running')
+    expect(found.map((f) => f.directive).sort()).toEqual(['sentinel down-after-milliseconds mymaster', 'sentinel monitor mymaster'])
+    const dam = found.find((f) => f.directive === 'sentinel down-after-milliseconds mymaster')!
+    expect(dam.title).toBe('down-after-milliseconds of mymaster: the file says 7000, the running sentinel uses 5000')
+    expect(dam.explanation).toMatch(/next config flush/)
+    expect(dam.explanation).toContain(`redis-cli -p ${sPort} SENTINEL SET mymaster down-after-milliseconds 7000`)
+
+    expect(await ask(sPort, [['SENTINEL', 'SET', 'mymaster', 'down-after-milliseconds', '7000', 'quorum', '1']])).toEqual(['OK'])
+    file = { ...file, text: readFileSync(file.path, 'utf8') }
+    expect(only(await diagnoseLive([file]), 'file-differs-from-running')).toEqual([])
   })
 })

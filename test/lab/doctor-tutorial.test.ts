@@ -126,14 +126,24 @@ describe('sentinel-lab doctor on the tutorial', () => {
     expect(out.trimEnd().split('\n').at(-1)).toBe('3 errors, 10 warnings in 9 files')
   })
 
-  it('--json: every finding, the passwords of the fixes included (for tools that apply them)', async () => {
+  it('--json: every finding; the passwords of the fixes print as ******** (the help says to apply fixes with the app or conf set)', async () => {
     const { code, out } = await run([TUTORIAL, '--json', '--files-only'])
     expect(code).toBe(1)
-    const report = JSON.parse(out) as { files: string[]; findings: DoctorFinding[]; errors: number; warnings: number }
+    const report = JSON.parse(out) as { files: string[]; findings: DoctorFinding[]; errors: number; warnings: number; notes: number }
     expect(report.files).toHaveLength(9)
     expect(report.errors).toBe(3)
     expect(report.warnings).toBe(10)
-    expect(report.findings.find((f) => f.id === 'masterauth-missing')?.fix?.edits[0].args).toEqual(['sheng@123'])
+    expect(report.notes).toBe(0) // the old spellings (slaveof...) only with --verbose
+    expect(report.findings.find((f) => f.id === 'masterauth-missing')?.fix?.edits[0].args).toEqual(['********'])
+    expect(out).not.toContain('sheng@123')
+    expect((await run(['--help'])).out).toMatch(/applied with the app[\s\S]*sentinel-lab conf set/)
+  })
+
+  it('--verbose: the checker\'s notes too (slaveof is the old name of replicaof), not counted as errors or warnings', async () => {
+    const { code, out } = await run([TUTORIAL, '--files-only', '--verbose'])
+    expect(code).toBe(1)
+    expect(out).toMatch(/redis_6381\/redis\.conf:33:1: info \[deprecated\] slaveof is the old name of replicaof/)
+    expect(out.trimEnd().split('\n').at(-1)).toBe('3 errors, 10 warnings, 17 notes in 9 files')
   })
 
   it('a path that does not exist: exit 2, naming it; no path at all: exit 2', async () => {
@@ -149,6 +159,57 @@ describe('sentinel-lab doctor on the tutorial', () => {
     const { code, out } = await run([file('redis_6381/redis.conf'), '--files-only'])
     expect(code).toBe(0)
     expect(out.trim()).toBe('no problems found in 1 file')
+  })
+})
+
+describe('what the checker finds: lines that stop Redis at start', () => {
+  it('each file\'s validation errors and warnings are findings too: compiler format, JSON, counted, exit 1', async () => {
+    const d = copy()
+    const sentinel = join(d, 'sentinel', 'sentinel26380.conf')
+    const node = join(d, 'redis_6381', 'redis.conf')
+    writeFileSync(sentinel, readFileSync(sentinel, 'utf8') + [
+      'sentinel auth-pass othermaster x',
+      'sentinel parallel-syncs TestMaster',
+      'sentinel bogus-directive 1',
+      'sentinel down-after-milliseconds TestMaster 5s',
+      '',
+    ].join('\n'))
+    writeFileSync(node, readFileSync(node, 'utf8') + 'maxmemory 1gib\n')
+    const sentinelLines = readFileSync(sentinel, 'utf8').split('\n').length - 1
+    const nodeLines = readFileSync(node, 'utf8').split('\n').length - 1
+
+    const { code, out } = await run([d, '--files-only'])
+    expect(code).toBe(1)
+    const at = (path: string, line: number): string => `${path}:${line}:` // outside the working folder: printed whole
+    expect(out).toContain(`${at(sentinel, sentinelLines - 3)}20: error [unknown-master] sentinel auth-pass: no 'sentinel monitor othermaster`)
+    expect(out).toContain(`${at(sentinel, sentinelLines - 2)}1: error [missing-argument] sentinel parallel-syncs`)
+    expect(out).toContain(`${at(sentinel, sentinelLines - 1)}1: warning [unknown-directive] sentinel bogus-directive`)
+    expect(out).toContain(`${at(sentinel, sentinelLines)}45: error [bad-value] sentinel down-after-milliseconds: '5s'`)
+    expect(out).toContain(`${at(node, nodeLines)}11: error [bad-value] maxmemory: '1gib' is not a size`)
+    // The tutorial's own down-after-milliseconds line now has no effect (the new one wins).
+    expect(out).toContain(`${at(sentinel, 24)}1: warning [duplicate] sentinel down-after-milliseconds TestMaster: line ${sentinelLines} sets it again`)
+    // The tutorial's 3 errors and 10 warnings, plus these 4 errors and 2 warnings.
+    expect(out.trimEnd().split('\n').at(-1)).toBe('7 errors, 12 warnings in 9 files')
+
+    const json = await run([d, '--files-only', '--json'])
+    expect(json.code).toBe(1)
+    const report = JSON.parse(json.out) as { findings: DoctorFinding[]; errors: number; warnings: number }
+    expect(report).toMatchObject({ errors: 7, warnings: 12 })
+    expect(report.findings.filter((f) => f.file === sentinel && f.line! > sentinelLines - 4).map((f) => [f.id, f.severity])).toEqual([
+      ['unknown-master', 'error'], ['missing-argument', 'error'], ['unknown-directive', 'warning'], ['bad-value', 'error'],
+    ])
+    // diagnoseFiles (the app's: it shows these diagnostics in the editor) does not repeat them.
+    expect(diagnoseFiles(collectFiles([d])).some((f) => ['unknown-master', 'missing-argument', 'unknown-directive', 'bad-value'].includes(f.id))).toBe(false)
+  })
+
+  it('a password in a line the checker refuses is not printed', async () => {
+    const d = copy()
+    const node = join(d, 'redis_6381', 'redis.conf')
+    writeFileSync(node, readFileSync(node, 'utf8') + 'tls-key-file-pass sekrit-1 sekrit-2\nuser bob on >sekrit-3 bogus-rule\n')
+    const { out } = await run([node, '--files-only', '--json'])
+    expect(out).toMatch(/tls-key-file-pass: too many words/)
+    expect(out).toMatch(/'bogus-rule' is not an ACL rule/)
+    expect(out).not.toMatch(/sekrit/)
   })
 })
 

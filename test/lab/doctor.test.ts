@@ -1,10 +1,15 @@
 // Each doctor file rule: a set of files that triggers it, and the same set put right that
 // does not. The baseline is a sound deployment (3 nodes, 3 sentinels, supervisor programs):
 // it must yield no finding at all, so every test below changes one thing only.
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { DoctorFinding } from '../../src/shared/conf'
+import { unsetDirective } from '../../src/main/conf/conf-edit'
+import { RedisConfDocument } from '../../src/main/conf/redis-doc'
 import { type DoctorFile, diagnoseFiles } from '../../src/main/lab/doctor'
+import { formatFinding } from '../../src/main/lab/doctor/format'
+import { maskEdit, maskFinding } from '../../src/main/lab/doctor/secrets'
 
 const PW = 's3cret-pw'
 const ROOT = '/doctor-test'
@@ -380,6 +385,79 @@ describe('grouping', () => {
       text: f.text.replace(/700(\d)/g, '800$1').replace(/2700(\d)/g, '2800$1').replace(/([abc])\1{39}/g, (m) => ({ a: 'd', b: 'e', c: 'f' })[m[0] as 'a' | 'b' | 'c'].repeat(40)),
     }))
     expect(diagnoseFiles([...a, ...b])).toEqual([])
+  })
+})
+
+describe('requirepass-overridden', () => {
+  const sha = (pw: string): string => createHash('sha256').update(pw).digest('hex')
+  // What Redis 7.0's CONFIG REWRITE writes (test/lab/doctor-live.test.ts checks it for real).
+  const rewritten = (pw: string): string => `user default on #${sha(pw)} ~* &* +@all`
+
+  it('a `user default` line (CONFIG REWRITE\'s) standing for another password than requirepass: warning at its hash, the fix removes that line', () => {
+    const found = only(change((l) => (l.nodes[1].extra = [rewritten('the-old-pw')])), 'requirepass-overridden')
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatchObject({ severity: 'warning', file: nodePath(7002), line: 9, column: 17, directive: 'user default' })
+    expect(found[0].fix?.edits).toEqual([{ file: nodePath(7002), op: 'unset', directive: 'user default' }])
+    // The fix's key works with the conf editor: it removes exactly that line.
+    const doc = RedisConfDocument.parse(nodeConf({ port: 7002, master: 7001, extra: ['user alice on >x ~* +@all', rewritten('the-old-pw')] }))
+    expect(unsetDirective(doc, 'redis', 'user default')).toBe(1)
+    expect(doc.text()).toContain('user alice on >x')
+    expect(doc.text()).not.toContain('user default')
+  })
+
+  it('>password and nopass count too; resetpass / < / ! remove a password', () => {
+    expect(only(change((l) => (l.nodes[0].extra = ['user default on >other ~* +@all'])), 'requirepass-overridden')).toHaveLength(1)
+    expect(only(change((l) => (l.nodes[0].extra = ['user default on nopass ~* +@all'])), 'requirepass-overridden')).toHaveLength(1)
+    expect(only(change((l) => (l.nodes[0].extra = [`user default on >${PW} <${PW} ~* +@all`])), 'requirepass-overridden')).toHaveLength(1)
+    expect(only(change((l) => (l.nodes[0].extra = [`user default on #${sha(PW)} resetpass ~* +@all`])), 'requirepass-overridden')).toHaveLength(1)
+  })
+
+  it('not when the line stands for requirepass (#hash or >password), nor without requirepass, nor for another user', () => {
+    expect(only(change((l) => (l.nodes[1].extra = [rewritten(PW)])), 'requirepass-overridden')).toEqual([])
+    expect(only(change((l) => (l.nodes[1].extra = [`user default on >${PW} ~* +@all`])), 'requirepass-overridden')).toEqual([])
+    expect(only(change((l) => (l.nodes[1].extra = [`user alice on #${sha('x')} ~* +@all`])), 'requirepass-overridden')).toEqual([])
+    // An ACL-only file (no requirepass) is a choice, not a mistake.
+    const acl = change((l) => {
+      for (const n of l.nodes) {
+        n.requirepass = null
+        n.masterauth = null
+      }
+      l.nodes[0].extra = [rewritten('x')]
+      for (const s of l.sentinels) s.authPass = null
+    })
+    expect(only(acl, 'requirepass-overridden')).toEqual([])
+  })
+})
+
+describe('passwords in what the doctor prints', () => {
+  const edit = (directive: string, args: string[]): string[] | undefined => maskEdit({ file: '/x/redis.conf', op: 'set', directive, args }).args
+
+  it('masks by the schema\'s secret flag: requirepass, masterauth, auth-pass, sentinel-pass, tls-*-pass, ACL password rules', () => {
+    expect(edit('masterauth', ['pw'])).toEqual(['********'])
+    expect(edit('requirepass', ['pw'])).toEqual(['********'])
+    expect(edit('sentinel auth-pass mymaster', ['pw'])).toEqual(['********'])
+    expect(edit('sentinel sentinel-pass', ['pw'])).toEqual(['********'])
+    expect(edit('tls-key-file-pass', ['pw'])).toEqual(['********'])
+    expect(edit('tls-client-key-file-pass', ['pw'])).toEqual(['********'])
+    expect(edit('user alice', ['on', '>pw', '#abc', '~*', '+@all'])).toEqual(['on', '********', '********', '~*', '+@all'])
+    expect(edit('user', ['alice', 'on', '<pw', 'nopass'])).toEqual(['alice', 'on', '********', 'nopass'])
+    // A supervisor command line that passes one as an option.
+    expect(maskEdit({ file: '/x/lab.ini', op: 'set', directive: 'program:r.command', args: ['/usr/bin/redis-server r.conf --requirepass "a b" --masterauth=zz --port 7'] }).args)
+      .toEqual(['/usr/bin/redis-server r.conf --requirepass ******** --masterauth=******** --port 7'])
+  })
+
+  it('leaves everything else as it is: the master\'s name, addresses, sizes, an empty value', () => {
+    expect(edit('sentinel monitor mymaster', ['127.0.0.1', '6379', '2'])).toEqual(['127.0.0.1', '6379', '2'])
+    expect(edit('maxmemory', ['1gb'])).toEqual(['1gb'])
+    expect(edit('requirepass', [''])).toEqual([''])
+  })
+
+  it('the text and the JSON forms of a finding show ******** for the password of a fix', () => {
+    const finding = only(change((l) => (l.sentinels[0].authPass = 'nope')), 'auth-pass-mismatch')[0]
+    expect(finding.fix?.edits[0].args).toEqual([PW]) // the app applies it: diagnoseFiles keeps it
+    expect(formatFinding(finding)).toContain('set sentinel auth-pass mymaster ********')
+    expect(formatFinding(finding)).not.toContain(PW)
+    expect(JSON.stringify(maskFinding(finding))).not.toContain(PW)
   })
 })
 

@@ -2,13 +2,22 @@
 // Edits are lossless (only the lines of the directive change), validated (an edit that the
 // schema refuses, or that adds an error to the file, changes nothing and says why) and saved
 // like the editor saves (atomic, a backup of the replaced version, the file's mode kept).
-// Exit codes follow `git config`: 0 done, 1 absent directive or refused value, 2 usage.
-import { existsSync } from 'node:fs'
+// A lab member's file keeps its port (as in the app), and a file a running process reads
+// gets a warning after the save: the process keeps its value until it is applied (the
+// command to apply it is printed), and may write its running config over the file.
+// Exit codes follow `git config`: 0 done, 1 absent directive or refused value (the file is
+// unchanged), 2 usage.
+import { existsSync, realpathSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
 import type { ConfDiagnostic, ConfKind } from '../../shared/conf'
+import { readLab } from '../lab/blueprint'
+import { NotRedisError, ask, infoFields, isError } from '../lab/doctor/resp-probe'
+import { planApply } from './apply-plan'
 import { DirectiveError, getDirective, setDirective, unsetDirective } from './conf-edit'
 import { ConflictError, NotTextError, confVersion, readConfFile, saveConfFile } from './conf-file'
 import { IniDocument, IniValueError, validateIni } from './ini-doc'
 import { detectConfKind } from './kind'
+import { labMemberPortDiagnostics } from './lab-member-port'
 import { splitConfArgs } from '../../shared/redis-args'
 import { RedisConfDocument } from './redis-doc'
 import { directiveByName } from './schema'
@@ -30,12 +39,19 @@ VALUE... are the words after the directive: conf set redis.conf save 900 1
 get     prints the value of each DIRECTIVE, one line per matching line (a directive that
         appears on several lines, like save, prints several); exits 1 if one is not set.
 set     makes DIRECTIVE's value VALUE: its line is rewritten in place, or added.
-unset   removes every line of DIRECTIVE; exits 1 if one was not set.
+unset   removes every line of each DIRECTIVE; if one of them is not set, nothing is
+        removed (the file is unchanged) and it exits 1.
 
 set and unset check the result first: a value the directive does not take, or an edit
-that would leave an error in the file, changes nothing, says why and exits 1. The file is
-replaced atomically, keeps its mode, and the old version is kept in
-.sentinel-lab-backup/ beside it (the newest 10).
+that would leave an error in the file, changes nothing, says why and exits 1. The port
+of a lab member's redis.conf / sentinel.conf cannot change here (the lab's other files
+name it), as in the app. The file is replaced atomically, keeps its mode, and the old
+version is kept in .sentinel-lab-backup/ beside it (the newest 10).
+
+The file only: a redis-server or redis-sentinel that runs from the file keeps its current
+value until the change is applied (with the app, or the redis-cli command printed on
+stderr after the save), or it restarts. Until then it may even write its running config
+over the file (Sentinel at its next config flush, a node on failover), undoing the edit.
 
 Options:
   --json       get: print {"DIRECTIVE": value or null}; redis/sentinel values are
@@ -69,12 +85,14 @@ export async function confCommand(args: string[], io: ConfIo = STDIO): Promise<n
     if (json && sub !== 'get') throw new UsageError('--json is an option of get')
     if (!file) throw new UsageError(`${sub}: expected FILE`)
     if (rest.length === 0) throw new UsageError(`${sub}: expected a DIRECTIVE after the file`)
+    const directives = sub === 'set' ? rest.slice(0, 1) : rest
+    if (directives.some((d) => d.trim() === '')) throw new UsageError(`${sub}: an empty DIRECTIVE: give a name such as maxmemory or 'sentinel down-after-milliseconds mymaster'`)
     if (sub === 'get') return get(file, rest, json, io)
     if (sub === 'set') {
       if (rest.length < 2) throw new UsageError('set: expected DIRECTIVE VALUE... (give "" for an empty value)')
-      return edit(file, io, rest[0], (f) => f.set(rest[0], rest.slice(1)))
+      return await edit(file, io, rest[0], (f) => f.set(rest[0], rest.slice(1)))
     }
-    return edit(file, io, rest[0], (f) => f.unset(rest))
+    return await edit(file, io, rest[0], (f) => f.unset(rest))
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`sentinel-lab conf: ${e.message}\n\n${CONF_HELP}\n`)
@@ -160,7 +178,10 @@ function openRedis(path: string, kind: 'redis' | 'sentinel', exists: boolean, te
     set: (d, values) => directive(() => setDirective(doc, kind, d, values)),
     unset: (ds) => ds.filter((d) => directive(() => unsetDirective(doc, kind, d)) === 0),
     result: () => doc.text(),
-    diagnostics: (t) => validateConf(t, kind, path),
+    diagnostics: (t) => {
+      const member = labMemberOf(path)
+      return [...validateConf(t, kind, path), ...(member ? labMemberPortDiagnostics(path, t, member, member.lab) : [])]
+    },
     newMode: (d) => (isSecret(kind, d) ? 0o600 : 0o644),
   }
 }
@@ -227,13 +248,21 @@ function get(path: string, directives: string[], json: boolean, io: ConfIo): num
   return absent.length > 0 ? 1 : 0
 }
 
-/** Apply an edit, refuse it if it adds an error, save it. Unset of an absent directive exits 1. */
-function edit(path: string, io: ConfIo, directive: string, change: (f: OpenFile) => string[] | void): number {
+/**
+ * Apply an edit, refuse it if it adds an error, save it, and say what a running process
+ * does with it. Unset of an absent directive changes nothing (even for the others given)
+ * and exits 1.
+ */
+async function edit(path: string, io: ConfIo, directive: string, change: (f: OpenFile) => string[] | void): Promise<number> {
   const f = open(path)
   const absent = change(f) ?? []
-  for (const d of absent) io.err(`sentinel-lab conf: ${d} is not set in ${path}\n`)
+  if (absent.length > 0) {
+    for (const d of absent) io.err(`sentinel-lab conf: ${d} is not set in ${path}\n`)
+    if (f.result() !== f.text) io.err(`sentinel-lab conf: nothing removed: ${path} is unchanged\n`)
+    return 1
+  }
   const text = f.result()
-  if (text === f.text) return absent.length > 0 ? 1 : 0
+  if (text === f.text) return 0
   const before = f.diagnostics(f.text)
   const after = f.diagnostics(text)
   const added = newProblems(before, after)
@@ -248,7 +277,96 @@ function edit(path: string, io: ConfIo, directive: string, change: (f: OpenFile)
     if (e instanceof ConflictError) throw new Refused(`${e.message}; nothing was written: run the command again`)
     throw e
   }
-  return absent.length > 0 ? 1 : 0
+  if (f.kind !== 'supervisor') {
+    const notice = await runningNotice(path, f.kind, f.text, text)
+    if (notice) io.err(notice)
+  }
+  return 0
+}
+
+interface LabMember {
+  name: string
+  port: number
+  /** The lab's name. */
+  lab: string
+  kind: 'redis' | 'sentinel'
+}
+
+function real(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return resolve(path)
+  }
+}
+
+/** The lab member whose file this is: its folder sits in a lab folder (lab.json beside it). */
+function labMemberOf(path: string): LabMember | null {
+  const labDir = dirname(dirname(resolve(path)))
+  if (!existsSync(join(labDir, 'lab.json'))) return null
+  let lab
+  try {
+    lab = readLab(labDir)
+  } catch {
+    return null // not a lab this version reads: treated as any file
+  }
+  const file = real(path)
+  const node = lab.nodes.find((n) => real(n.conf) === file)
+  if (node) return { name: node.name, port: node.port, lab: lab.spec.name, kind: 'redis' }
+  const sentinel = lab.sentinels.find((s) => real(s.conf) === file)
+  return sentinel ? { name: sentinel.name, port: sentinel.port, lab: lab.spec.name, kind: 'sentinel' } : null
+}
+
+/** The port a file makes its process listen on (its last port line, else Redis's default). */
+function portOf(text: string, kind: 'redis' | 'sentinel'): number | null {
+  const lines = RedisConfDocument.parse(text).find(['port'])
+  const last = lines[lines.length - 1]
+  const n = last ? Number(last.line.tokens[1]?.value) : kind === 'sentinel' ? 26379 : 6379
+  return Number.isInteger(n) && n > 0 && n < 65536 ? n : null
+}
+
+/** Who answers on 127.0.0.1:port: null when nothing (or not Redis); else whether it runs from `path`, when it says. */
+async function whoAnswers(port: number, path: string, password: string | null): Promise<{ ownFile: boolean | null } | null> {
+  try {
+    const replies = await ask(port, [...(password !== null ? [['AUTH', password]] : []), ['INFO', 'server']])
+    if (replies === null) return null
+    const info = replies[replies.length - 1]
+    if (isError(info)) return { ownFile: null } // NOAUTH: a Redis answers, whose file it reads is unknown
+    const configFile = infoFields(info).get('config_file') ?? ''
+    return { ownFile: configFile !== '' && real(configFile) === real(path) }
+  } catch (e) {
+    if (e instanceof NotRedisError) return null
+    throw e
+  }
+}
+
+/**
+ * After saving a file that a running process reads (a lab member's, or whatever answers on
+ * the file's port): the process keeps its values, and may write them over the file.
+ */
+async function runningNotice(path: string, kind: 'redis' | 'sentinel', before: string, after: string): Promise<string | null> {
+  const member = labMemberOf(path)
+  const port = member?.port ?? portOf(before, kind)
+  if (port === null) return null
+  const written = RedisConfDocument.parse(before).find(['requirepass'])
+  const last = written[written.length - 1]
+  const requirepass = last ? (RedisConfDocument.args(last.line)[0] || null) : null
+  const answer = await whoAnswers(port, path, requirepass)
+  if (answer === null || answer.ownFile === false) return null
+  const who = kind === 'sentinel' ? 'redis-sentinel' : 'redis-server'
+  const what = member ? `${member.name} of the lab ${member.lab} (${who} on port ${port})` : `the ${who} on port ${port}${answer.ownFile ? '' : ' (if it reads this file: it asks for a password, so it could not be checked)'}`
+  const plan = planApply(before, after, { kind, member: member?.name ?? basename(path), running: true })
+  const cli = `redis-cli -p ${port}${requirepass ? ' --askpass' : ''}`
+  const lines = [
+    `sentinel-lab conf: saved, but ${what} runs now and keeps its current value: the file applies at its next start.`,
+    `  Until then ${kind === 'sentinel' ? 'Sentinel may rewrite the file from its running config (at its next config flush: a failover, a new replica or sentinel seen, any SENTINEL SET)' : 'Redis may rewrite the file from its running config (CONFIG REWRITE, which Sentinel sends on a failover)'}, undoing this edit.`,
+    '  Apply it with the app, or:',
+  ]
+  for (const s of plan.steps) {
+    if (s.step.how === 'live') for (const c of s.step.commands) lines.push(`    ${cli} ${c}`)
+    else lines.push(`    (${s.step.why ?? `${s.step.directive} cannot change at run time`}: restart the process to apply it)`)
+  }
+  return `${lines.join('\n')}\n`
 }
 
 /** Diagnostics of `after` that `before` did not have (line numbers aside: lines move when others are added). */

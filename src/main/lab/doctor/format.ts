@@ -1,11 +1,11 @@
 // Findings as a compiler prints them: `path:line:col: severity [id] title`, the explanation
-// indented below, then the fix; passwords in a fix are masked (a terminal is often shared
-// or recorded). Then one summary line.
+// indented below, then the fix; passwords in a fix are masked by the schema's secret flag
+// (secrets.ts: a terminal is often shared or recorded). Then one summary line.
 import { isAbsolute, relative } from 'node:path'
 import type { ConfEdit, DoctorFinding } from '../../../shared/conf'
+import { maskEdit } from './secrets'
 
 const WIDTH = 96
-const SECRET = /(^|\.|\s)(requirepass|masterauth|auth-pass|masteruser)(\s|$)/
 
 function shown(path: string, cwd: string): string {
   const r = relative(cwd, path)
@@ -26,7 +26,7 @@ function wrap(text: string, indent: string): string[] {
 }
 
 function edit(e: ConfEdit, cwd: string): string {
-  const args = (e.args ?? []).map((a) => (SECRET.test(e.directive) ? '********' : a.includes(' ') || a === '' ? JSON.stringify(a) : a))
+  const args = (maskEdit(e).args ?? []).map((a) => (a.includes(' ') || a === '' ? JSON.stringify(a) : a))
   return `${e.op} ${e.directive}${args.length > 0 ? ` ${args.join(' ')}` : ''}   (${shown(e.file, cwd)})`
 }
 

@@ -6,8 +6,9 @@ import { type FileSet, readFileSet } from './deployment'
 import { byLocation } from './finding'
 import { monitorRules } from './live-monitor'
 import { portRules } from './live-ports'
+import { runningSettingsRules } from './live-settings'
 import { writableRules } from './live-writable'
-import { authPassRules, masterauthRules, requirepassRules } from './rules-auth'
+import { authPassRules, masterauthRules, requirepassOverriddenRule, requirepassRules } from './rules-auth'
 import { sharedDataFileRule, sharedPidfileRule } from './rules-files'
 import { missingPathRule } from './rules-paths'
 import { daemonizeRule, restartWithoutPersistenceRule } from './rules-process'
@@ -29,7 +30,7 @@ export interface DoctorLive {
 type FileRule = (set: FileSet) => DoctorFinding[]
 
 export const FILE_RULES: readonly FileRule[] = [
-  masterauthRules, requirepassRules, authPassRules,
+  masterauthRules, requirepassRules, authPassRules, requirepassOverriddenRule,
   duplicateMyidRule, sentinelCountRules, staleKnownSentinelRule,
   daemonizeRule, restartWithoutPersistenceRule,
   duplicatePortRule, replicaofRule, lockoutRule,
@@ -46,7 +47,7 @@ export function diagnoseFiles(files: readonly DoctorFile[]): DoctorFinding[] {
 export async function diagnoseLive(files: readonly DoctorFile[], live: DoctorLive = {}): Promise<DoctorFinding[]> {
   const set = readFileSet(files)
   const fromFiles = FILE_RULES.flatMap((rule) => rule(set))
-  const [ports, monitors] = await Promise.all([portRules(set, live.password), monitorRules(set)])
+  const [ports, monitors, settings] = await Promise.all([portRules(set, live.password), monitorRules(set), runningSettingsRules(set, live.password)])
   // What this machine has (folders, writable files) counts only where the files are used.
-  return [...fromFiles, ...missingPathRule(set), ...writableRules(set), ...ports, ...monitors].sort(byLocation)
+  return [...fromFiles, ...missingPathRule(set), ...writableRules(set), ...ports, ...monitors, ...settings].sort(byLocation)
 }

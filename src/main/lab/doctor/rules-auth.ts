@@ -1,10 +1,12 @@
 // Passwords across a deployment: a node that can become a replica must know the password of
 // the node it would follow (masterauth), all nodes must share one requirepass (a sentinel
 // gives one auth-pass for every node of a master, and a promoted replica's password is the
-// new master's), and the sentinels' auth-pass must be that password.
+// new master's), and the sentinels' auth-pass must be that password; a `user default` line
+// (written by CONFIG REWRITE) must not stand for another password than requirepass.
+import { createHash } from 'node:crypto'
 import type { DoctorFinding } from '../../../shared/conf'
 import { type Deployment, type FileSet, type Member, commonRequirepass } from './deployment'
-import { at, atTop, describe, label, setEdit } from './finding'
+import { at, atTop, describe, label, setEdit, unsetEdit } from './finding'
 
 const NOAUTH_LOOP = 'It then retries for ever: on Redis 7.0.15 its log grows by 1.3 MB/s, it burns 68% of a CPU (and supervisord 40% logging it), and it stays at master_link_status:down, never receiving the data.'
 
@@ -110,6 +112,60 @@ export function authPassRules(set: FileSet): DoctorFinding[] {
         ...(fix ? { fix } : {}),
       })
     }
+  }
+  return out
+}
+
+/** The default user's passwords after a `user default ...` line (Redis resets it first). */
+function defaultUserPasswords(rules: readonly string[]): { nopass: boolean; hashes: Set<string> } {
+  let nopass = false
+  const hashes = new Set<string>()
+  for (const rule of rules) {
+    const r = rule.toLowerCase()
+    if (r === 'nopass') {
+      nopass = true
+      hashes.clear()
+    } else if (r === 'resetpass' || r === 'reset') {
+      nopass = false
+      hashes.clear()
+    } else if (rule.startsWith('>')) {
+      hashes.add(sha256(rule.slice(1)))
+      nopass = false
+    } else if (rule.startsWith('#')) {
+      hashes.add(rule.slice(1).toLowerCase())
+      nopass = false
+    } else if (rule.startsWith('<')) hashes.delete(sha256(rule.slice(1)))
+    else if (rule.startsWith('!')) hashes.delete(rule.slice(1).toLowerCase())
+  }
+  return { nopass, hashes }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+/**
+ * A `user default ... #hash` line that does not stand for the file's requirepass. Redis 7.0
+ * writes one at every CONFIG REWRITE (Sentinel sends one to each node it reconfigures on a
+ * failover), and at start it wins over requirepass: a later change of requirepass in the
+ * file is silently ignored, the node keeps the password the hash stands for.
+ */
+export function requirepassOverriddenRule(set: FileSet): DoctorFinding[] {
+  const out: DoctorFinding[] = []
+  for (const m of [...set.nodes, ...set.sentinels]) {
+    const requirepass = m.conf.requirepass()
+    if (requirepass === null) continue
+    const line = m.conf.all('user').filter((l) => l.args[0] === 'default').at(-1)
+    if (!line) continue
+    const { nopass, hashes } = defaultUserPasswords(line.args.slice(1))
+    if (!nopass && hashes.has(sha256(requirepass))) continue
+    const word = line.args.findIndex((a, i) => i > 0 && /^[>#]|^nopass$/i.test(a))
+    out.push({
+      id: 'requirepass-overridden', severity: 'warning', ...at(line, 'user default', word > 0 ? word : 0),
+      title: 'a `user default` line overrides requirepass: the file\'s password is not the one the node will use',
+      explanation: `${describe(m)}: Redis applies \`user default\` lines after requirepass when it starts, so the default user's password is ${nopass ? 'none at all (nopass)' : 'the one this line gives (#hash or >password)'}, not the file's requirepass. Redis 7.0 writes this line itself at every CONFIG REWRITE (Sentinel sends one to each node it reconfigures on a failover); a requirepass changed in the file since then is silently ignored at the next start: clients, replicas (masterauth) and sentinels (auth-pass) that use the new password get WRONGPASS. Removing the line lets requirepass apply.`,
+      fix: { label: `Remove the user default line from ${label(m.file.path)} so that requirepass applies`, edits: [unsetEdit(m.file.path, 'user default')] },
+    })
   }
   return out
 }
