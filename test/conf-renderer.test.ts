@@ -709,4 +709,16 @@ describe('maskedForDiff', () => {
     expect(same.edited).toBe('masterauth ••••••••\nmasterauth •••••••• (changed)\n')
     expect(same.disk).toBe('masterauth ••••••••\n')
   })
+
+  it("masks the passwords of ACL users as CONFIG REWRITE writes them, not the user's name or other rules, even before the schema arrives", () => {
+    const hash = 'e'.repeat(64)
+    const text = `user default on sanitize-payload #${hash} ~* &* +@all\nuser alice on >Zq-secret <Zq-old !${hash} ~app:* +get\n`
+    for (const secrets of [SECRETS, secretDirectives([])]) {
+      const d = maskedForDiff(text, '', secrets).disk
+      expect(d).not.toContain(hash)
+      expect(d).not.toContain('Zq')
+      expect(d.split('\n')[0]).toBe('user default on sanitize-payload •••••••• ~* &* +@all')
+      expect(d.split('\n')[1]).toBe('user alice on •••••••• •••••••• •••••••• ~app:* +get')
+    }
+  })
 })

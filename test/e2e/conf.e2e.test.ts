@@ -119,7 +119,16 @@ describe('config editing in Chromium', () => {
     expect(await text(textArea().locator('.cm-lintRange-error'))).toBe('abc')
     await until(() => text(page.getByTestId('conf-status'))).toMatch(/1 error/)
     expect(await attr(editor(), 'data-dirty')).toBe('true')
+    // Its message on hover stays inside the text (it covers neither the buttons nor runs off the window).
+    await textArea().locator('.cm-lintRange-error').hover()
+    const tip = textArea().locator('.cm-tooltip-lint')
+    await tip.waitFor({ state: 'visible' })
+    const [tipBox, textBox] = [await tip.boundingBox(), await textArea().boundingBox()]
+    expect(tipBox!.x).toBeGreaterThanOrEqual(textBox!.x - 1)
+    expect(tipBox!.x + tipBox!.width).toBeLessThanOrEqual(textBox!.x + textBox!.width + 1)
+    expect(tipBox!.y).toBeGreaterThanOrEqual(textBox!.y - 1)
     await page.screenshot({ path: join(shots, 'conf-bad-value-light.png') })
+    await page.mouse.move(0, 0)
 
     // Fixed: no diagnostic left; the text holds the new line.
     await input.fill('5000')
@@ -190,10 +199,24 @@ describe('config editing in Chromium', () => {
     await page.keyboard.type('daemonize yes')
     await until(() => attr(editor(), 'data-dirty')).toBe('true')
     await until(() => field('daemonize').locator('select').inputValue()).toBe('yes')
+    // Before the save: the header counts the doctor's finding on the edited text (the text
+    // marks it), and the doctor panel shows it, as of the unsaved edits (no fix yet).
+    await until(() => text(page.getByTestId('conf-status'))).toMatch(/^1 error/)
+    const draftFinding = page.locator('[data-testid="doctor-finding"][data-id="daemonize-under-supervisor"][data-unsaved="true"]')
+    await until(() => draftFinding.count()).toBe(1)
+    expect(await draftFinding.getByTestId('doctor-fix').count()).toBe(0)
+    await page.screenshot({ path: join(shots, 'conf-doctor-unsaved-light.png') })
     await page.keyboard.press('Control+s')
     await review().waitFor({ state: 'visible' })
     await review().getByTestId('save-only').waitFor({ state: 'visible' })
     await until(() => review().getByTestId('save-only').isEnabled()).toBe(true)
+    // The plan: a restart, and why (a word apart); "Save only" says what becomes of a change not applied.
+    const restartStep = review().locator('[data-testid="plan-step"][data-directive="daemonize"]')
+    expect(await text(restartStep)).toMatch(new RegExp(`restarts ${replica.name} \\(daemonize`))
+    const risk = review().getByTestId('review-unapplied-risk')
+    expect(await text(risk)).toMatch(new RegExp(`${replica.name} keeps running with its current values`))
+    expect(await text(risk)).toMatch(/CONFIG REWRITE.*rewrites redis\.conf from its running config.*can be lost/)
+    await page.screenshot({ path: join(shots, 'conf-review-save-only-light.png') })
     await review().getByTestId('save-only').click()
     await until(() => review().count()).toBe(0)
     await until(async () => /^daemonize yes$/m.test(readFileSync(path, 'utf8'))).toBe(true)
@@ -224,7 +247,25 @@ describe('config editing in Chromium', () => {
     await until(() => finding.count(), 30_000).toBe(0)
     await until(async () => (await text(textArea().locator('.cm-content'))).includes('daemonize yes')).toBe(false)
     expect(await attr(editor(), 'data-dirty')).toBe('false')
+    // The form follows the fixed file too: daemonize is no again (the lab's own line).
+    await until(() => field('daemonize').locator('select').inputValue()).toBe('no')
+    await until(() => text(page.getByTestId('conf-status'))).toBe('no problem')
     await page.screenshot({ path: join(shots, 'conf-fixed-dark.png') })
+
+    // The same mistake made in the form (its select), saved, fixed: the select shows the fixed value.
+    await field('daemonize').locator('select').selectOption('yes')
+    await until(async () => (await text(textArea().locator('.cm-content'))).includes('daemonize yes')).toBe(true)
+    await page.keyboard.press('Control+s')
+    await review().getByTestId('save-only').waitFor({ state: 'visible' })
+    await until(() => review().getByTestId('save-only').isEnabled()).toBe(true)
+    await review().getByTestId('save-only').click()
+    await until(() => review().count()).toBe(0)
+    await until(() => finding.getByTestId('doctor-fix').count(), 30_000).toBe(1)
+    await finding.getByTestId('doctor-fix').click()
+    await until(async () => /^daemonize yes$/m.test(readFileSync(path, 'utf8'))).toBe(false)
+    await until(async () => (await text(textArea().locator('.cm-content'))).includes('daemonize yes')).toBe(false)
+    await until(() => field('daemonize').locator('select').inputValue()).toBe('no')
+    await until(() => finding.count(), 30_000).toBe(0)
   }, 90_000)
 
   it('looks right in the dark theme: the form with a bad value, and the review', async () => {
@@ -300,6 +341,95 @@ describe('config editing in Chromium', () => {
     // Nothing left to save: the editor holds the disk's file.
     await until(() => attr(editor(), 'data-dirty')).toBe('false')
   }, 60_000)
+
+  it('keeps the chosen file across tabs, keeps CRLF endings, masks passwords in the disk-change banner, and follows the lab stopping', async () => {
+    const lab = await service.getLab(labId)
+    const replica = lab.nodes.filter((n) => n.role === 'replica')[1]!
+    const path = (await attr(editor(), 'data-path'))!
+    expect(path).toMatch(new RegExp(`${replica.name}/redis\\.conf$`))
+    const original = readFileSync(path, 'utf8')
+    const content = (): Promise<string> => text(textArea().locator('.cm-content'))
+
+    // The file turns CRLF on disk: the editor reloads it quietly.
+    const crlf = original.replace(/\r?\n/g, '\r\n')
+    writeFileSync(path, crlf)
+    await page.getByTestId('conf-reloaded').waitFor({ state: 'visible' })
+
+    // Overview and back: the Files tab shows the file last chosen, not the "Edit config" target.
+    await page.getByTestId('lab-tab-overview').click()
+    await until(() => editor().count()).toBe(0)
+    await page.getByTestId('lab-tab-files').click()
+    await until(() => attr(editor(), 'data-path')).toBe(path)
+
+    // Typed in the text of the CRLF file, saved: every line still ends with CRLF.
+    await textArea().locator('.cm-content').click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.type('# typed in a CRLF file')
+    await page.keyboard.press('Enter')
+    await until(() => attr(editor(), 'data-dirty')).toBe('true')
+    await page.keyboard.press('Control+s')
+    await review().getByTestId('save-only').waitFor({ state: 'visible' })
+    await until(() => review().getByTestId('save-only').isEnabled()).toBe(true)
+    // Only the typed line differs.
+    expect(await text(review().getByTestId('review-summary'))).toBe('1 line added')
+    await review().getByTestId('save-only').click()
+    await until(() => review().count()).toBe(0)
+    const saved = readFileSync(path, 'utf8')
+    expect(saved).toBe(`${crlf}# typed in a CRLF file\r\n`)
+    expect(/(^|[^\r])\n/.test(saved)).toBe(false)
+
+    // Nothing changed: Ctrl+S says so in the dialog.
+    await page.keyboard.press('Control+s')
+    await review().getByTestId('review-refused').waitFor({ state: 'visible' })
+    expect(await text(review().getByTestId('review-refused'))).toMatch(/Nothing to save/)
+    expect(await review().getByTestId('save-only').isDisabled()).toBe(true)
+    await page.keyboard.press('Escape')
+    await until(() => review().count()).toBe(0)
+
+    // The password changed on disk under an unsaved edit: the banner shows dots, and the
+    // review waits until the change is resolved.
+    const password = service.labs.layout(labId).password
+    await field('repl-diskless-sync-delay').locator('input').fill('3')
+    await until(() => attr(editor(), 'data-dirty')).toBe('true')
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^masterauth .*$/m, 'masterauth new-disk-secret'))
+    const banner = page.getByTestId('conf-changed-on-disk')
+    await banner.getByTestId('keep-mine').waitFor({ state: 'visible' })
+    const shown = await text(banner.getByTestId('disk-changes'))
+    expect(shown).not.toContain('new-disk-secret')
+    expect(shown).not.toContain(password)
+    expect(shown).toMatch(/masterauth •+ \(changed\)/)
+    expect(await editor().getByTestId('conf-review-button').isDisabled()).toBe(true)
+    expect(await text(editor().getByTestId('conf-save-blocked'))).toMatch(/resolve that first/)
+    await page.screenshot({ path: join(shots, 'conf-banner-masked-light.png') })
+    await editor().getByTestId('conf-reveal').click()
+    await until(() => text(banner.getByTestId('disk-changes'))).toContain('masterauth new-disk-secret')
+    await editor().getByTestId('conf-reveal').click()
+    await banner.getByTestId('keep-mine').click()
+    await until(() => banner.count()).toBe(0)
+    expect(await editor().getByTestId('conf-review-button').isEnabled()).toBe(true)
+
+    // Both sides of a conflict on a password line: dots.
+    await field('masterauth').locator('input').fill('mine-secret')
+    await until(async () => (await content()).includes('masterauth')).toBe(true)
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^masterauth .*$/m, 'masterauth theirs-secret'))
+    await until(() => banner.getByTestId('conflict').count()).toBe(1)
+    const sides = await text(banner.getByTestId('conflict'))
+    expect(sides).not.toContain('mine-secret')
+    expect(sides).not.toContain('theirs-secret')
+    expect(sides).toContain('masterauth ••••••••')
+    await page.screenshot({ path: join(shots, 'conf-conflict-masked-light.png') })
+    await banner.getByRole('button', { name: 'Discard my edits' }).click()
+    await until(() => banner.count()).toBe(0)
+    writeFileSync(path, original)
+    await until(async () => (await content()).includes('# typed in a CRLF file')).toBe(false)
+    await until(() => attr(editor(), 'data-dirty')).toBe('false')
+
+    // The lab stops: "read by … (running)" follows.
+    await until(() => text(editor().locator('.owner'))).toBe(`read by ${replica.name} (running)`)
+    await rememberPids()
+    await service.stopLab(labId)
+    await until(() => text(editor().locator('.owner')), 30_000).toBe(`read by ${replica.name} (not running)`)
+  }, 90_000)
 
   it("edits the open supervisor configuration's .ini from the programs view: a form field changes its line only", async () => {
     const ini = join(app!.home, 'hand-written.ini')

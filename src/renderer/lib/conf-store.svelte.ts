@@ -18,6 +18,7 @@ import type {
   MergeResult,
 } from '../../shared/conf'
 import { changedLines, type ConflictChoice, describeChanges, type LineChange, resolveConflicts } from '../components/conf/text-diff'
+import type { LabStatus } from '../../shared/model'
 import { ApiError, type ApiClient } from './api-client'
 import { toasts } from './toasts.svelte'
 
@@ -67,6 +68,10 @@ export class ConfEditor {
   diagnostics = $derived<ConfDiagnostic[]>(this.check?.diagnostics ?? this.view?.diagnostics ?? [])
   findings = $derived<DoctorFinding[]>(this.check?.findings ?? this.view?.findings ?? [])
   errors = $derived(this.diagnostics.filter((d) => d.severity === 'error'))
+  /** Why the text cannot go to the review now, or null. */
+  saveBlocked = $derived(
+    this.external?.kind === 'diverged' ? 'The file changed on disk: resolve that first (in the banner above), then review and save.' : null,
+  )
 
   private checkTimer: ReturnType<typeof setTimeout> | undefined
   private checkSeq = 0
@@ -140,7 +145,7 @@ export class ConfEditor {
 
   /** Open the review: the diff, and what saving would apply (checked now, against the disk). */
   async startReview(): Promise<void> {
-    if (!this.view || this.review) return
+    if (!this.view || this.review || this.saveBlocked) return
     this.review = { check: null, error: null, saving: null }
     const c = await this.runCheck()
     if (!this.review) return
@@ -161,9 +166,12 @@ export class ConfEditor {
       const res = await this.client.api.saveConfFile(this.path, text, this.version, apply)
       this.view = res.view
       this.version = res.view.version
-      this.base = res.view.text
-      // What was typed while the save ran stays an edit.
-      if (this.text === text) this.text = res.view.text
+      const typed = this.text !== text
+      // Typed meanwhile, and the file was rewritten after the save: my edits are based on the
+      // text sent until they are merged onto the file (below; a change on disk meanwhile merges
+      // from there too).
+      this.base = typed && res.view.text !== text ? text : res.view.text
+      if (!typed) this.text = res.view.text
       this.check = { diagnostics: res.view.diagnostics, findings: res.view.findings, plan: { member: res.view.owner?.member ?? null, steps: [], restart: false } }
       this.lastSave = { applied: res.applied, backup: res.backup, apply, at: Date.now() }
       this.external = null
@@ -171,6 +179,10 @@ export class ConfEditor {
       // The editor's note says what was saved and applied; a failure is worth a toast too.
       const failed = res.applied.filter((a) => !a.ok)
       if (failed.length) toasts.show(`conf:${this.path}`, [{ text: `Saved ${this.ref.label}, but ${failed.map((a) => a.message).join('; ')}`, tone: 'error' }])
+      // What was typed while the save ran stays an edit, on top of the file as saved: that
+      // may differ from the text sent (Sentinel rewrote it after a SENTINEL SET), and the
+      // typed copy must not take those lines back at the next save.
+      if (typed && res.view.text !== text) await this.rebase(text, res.view.text, res.view.version)
       return true
     } catch (e) {
       if (e instanceof ApiError && e.code === 'conflict') {
@@ -185,10 +197,43 @@ export class ConfEditor {
 
   // ---- the file changed on disk ------------------------------------------------------------
 
-  /** Read the file again (after a reconnect, or a save refused as based on an old version). */
-  async reread(): Promise<void> {
+  /**
+   * My edits were made on `sent`, and the disk now holds `saved` (my save, then rewritten):
+   * merged on top of it, quietly when they touch different lines, else the conflicts are
+   * put to the user as for any change on disk.
+   */
+  private async rebase(sent: string, saved: string, version: string): Promise<void> {
+    try {
+      let mine: string
+      let merge: MergeResult
+      // Typed again while merging: merge again, with that.
+      do {
+        mine = this.text
+        merge = await this.client.api.mergeConf(sent, mine, saved)
+        if (this.closed || this.version !== version || this.external?.kind === 'diverged') return
+      } while (this.text !== mine)
+      if (!merge.conflicts.length) {
+        this.base = saved
+        this.text = merge.text
+        void this.runCheck()
+        return
+      }
+      this.external = { kind: 'diverged', theirs: saved, version, changes: changedLines(sent, saved), merge, error: null }
+    } catch (e) {
+      if (this.closed || this.version !== version || this.external?.kind === 'diverged') return
+      this.external = { kind: 'diverged', theirs: saved, version, changes: changedLines(sent, saved), merge: null, error: message(e) }
+    }
+  }
+
+  /**
+   * Read the file again. After a reconnect (`rewatch`) the page's watches are gone: the
+   * open is a new watch, kept. Else (a save refused as based on an old version) the file is
+   * still watched: the extra reference the open takes is given back at once.
+   */
+  async reread(rewatch = false): Promise<void> {
     try {
       const v = await this.client.api.openConfFile(this.path)
+      if (!rewatch || this.closed) void this.client.api.closeConfFile(this.path).catch(() => {})
       await this.onDisk({ path: this.path, text: v.text, version: v.version })
     } catch (e) {
       this.loadError = message(e)
@@ -278,6 +323,15 @@ export class ConfEditor {
     void this.runCheck()
   }
 
+  /** The lab of the file's owner changed state: whether the owner runs, as the main process judges it. */
+  ownerState(lab: LabStatus): void {
+    const o = this.view?.owner
+    if (!o || o.labId !== lab.id) return
+    const m = [...lab.nodes, ...lab.sentinels].find((x) => x.name === o.member)
+    const running = m ? m.processState === 'RUNNING' || m.processState === 'STARTING' || (m.processState === null && m.reachable) : false
+    if (running !== o.running) this.view = { ...this.view!, owner: { ...o, running } }
+  }
+
   dismissNote(): void {
     if (this.external?.kind === 'reloaded' || this.external?.kind === 'deleted') this.external = null
   }
@@ -331,6 +385,8 @@ export class ConfWorkspace {
   private readonly doctors = new Map<string, DoctorReport>()
   /** The file last shown for each lab ('' for the supervisor configuration), to come back to it. */
   readonly lastShown = new Map<string, string>()
+  /** The "Edit config" requests already carried out: shown again, a Files tab keeps the user's own choice since. */
+  readonly handledRequests = new WeakSet<object>()
   private schemaLoading: Promise<void> | null = null
 
   constructor(private readonly client: ApiClient) {}
@@ -338,9 +394,13 @@ export class ConfWorkspace {
   start(): () => void {
     const offs = [
       this.client.on('conf', (ev) => void this.editors.get(ev.path)?.onDisk(ev)),
+      // A lab started or stopped: "read by x (running)" follows.
+      this.client.on('lab', (lab) => {
+        for (const e of this.editors.values()) e.ownerState(lab)
+      }),
       this.client.onReconnect(() => {
         // Events may have been missed: read every open file again.
-        for (const e of this.editors.values()) void e.reread()
+        for (const e of this.editors.values()) void e.reread(true)
       }),
     ]
     return () => offs.forEach((off) => off())

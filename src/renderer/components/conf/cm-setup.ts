@@ -167,6 +167,9 @@ const KNOWN_SECRETS: SecretDirective[] = [
   { words: ['masterauth'], skip: 0 },
   { words: ['sentinel', 'auth-pass'], skip: 1 },
   { words: ['sentinel', 'sentinel-pass'], skip: 0 },
+  // ACL users (CONFIG REWRITE writes `user default on #<sha256> ~* &* +@all`): the >password,
+  // <password, #hash and !hash rules after the name.
+  { words: ['user'], skip: 1, rules: true },
 ]
 
 export function secretDirectives(infos: { name: string; secret: boolean; args: { type: string }[] }[]): SecretDirective[] {
@@ -183,7 +186,7 @@ export function secretDirectives(infos: { name: string; secret: boolean; args: {
 }
 
 const WORD = /"(?:[^"\\]|\\.)*"?|'[^']*'?|\S+/g
-const ACL_PASSWORD = /^[<>#]/
+const ACL_PASSWORD = /^[<>#!]/
 const secretMark = Decoration.mark({ class: 'cm-secret', attributes: { title: 'A password: shown with “Show passwords”' } })
 
 /**
