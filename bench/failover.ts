@@ -301,6 +301,9 @@ async function oneRun(timers: Timers, run: number, opts: FailoverOptions): Promi
         waitRejoin(oldPort, agreed.port, lab.password, rejoinDeadline),
         waitFor(() => w.firstAfterKill.get(agreed.port), rejoinDeadline),
       ])
+      // The old master now rejoins before every sentinel has said +switch-master: wait for that figure too.
+      const p = probe
+      await waitFor(() => p.allSwitchedAt(lab.sentinels.length) ?? undefined, rejoinDeadline)
       if (rejoinAt === null) problems.push(`old master not rejoined within ${opts.rejoinDeadlineMs / 1000} s`)
       if (firstWriteAt === null) problems.push(`no write reached the new master within ${opts.rejoinDeadlineMs / 1000} s (${writer.status()})`)
     } else {

@@ -3,7 +3,7 @@
 // killed replica comes back at once; a paused master is failed over and, resumed, turned
 // into a replica; a node stopped on purpose stays stopped; dispose cancels a pending hold;
 // a lab without a replica gets its master back at once. No process is left behind.
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Redis from 'ioredis'
@@ -152,6 +152,16 @@ describe('restart policy under runLab (fast timers)', () => {
     expect(restart.kind === 'restart' && restart.held).toBe(true)
     console.log(`[policy] kill -9 master (${path}): held ${release.kind === 'release' ? release.heldMs : '?'} ms; released ${release.t - killedAt} ms after the kill`)
     expect(eventsFor(master.name, from).map((e) => e.kind)).toEqual(['hold', 'release', 'restart'])
+    // It was started as the new master's replica (its file pointed there first), not as a master Sentinel converts later.
+    expect(release.text).toMatch(/restarting it as its replica \(replicaof written to its redis\.conf\)/)
+    expect(readFileSync(master.conf, 'utf8')).toMatch(new RegExp(`^replicaof 127\\.0\\.0\\.1 ${newMaster}$`, 'm'))
+    // Its first answer after the restart already says slave.
+    let firstRole: string | undefined
+    for (const deadline = Date.now() + 5000; firstRole === undefined && Date.now() < deadline; ) {
+      firstRole = await withNode(lab, masterPort, async (c) => (await c.info('replication')).match(/^role:(\w+)/m)?.[1]).catch(() => undefined)
+      if (firstRole === undefined) await new Promise((r) => setTimeout(r, 20)) // not listening yet
+    }
+    expect(firstRole).toBe('slave')
 
     expect(await withNode(lab, newMaster, (c) => c.get(key))).toBe('kept')
     await linkedReplicaOf(lab, masterPort, newMaster, 15_000)

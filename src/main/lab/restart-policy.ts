@@ -5,8 +5,8 @@
 // from outside, OOM kill, SHUTDOWN from a client) while the sentinels see it as the master
 // is held down until they have failed over (a majority report another master), or until
 // no failover can happen (no other node runs) or a deadline (down-after + failover-timeout
-// + a margin) passes; then it is started again and Sentinel converts it into a replica of
-// the new master. A replica that dies is started again at once. A node stopped on purpose
+// + a margin) passes; then it is started again as a replica of the new master (its
+// redis.conf pointed there first: rejoin-as-replica.ts), or converted by Sentinel. A replica that dies is started again at once. A node stopped on purpose
 // (STOPPING -> STOPPED) is never touched. Sentinels keep supervisord's plain autorestart.
 // A node killed by a signal within its first startsecs (a lab is HEALTHY well before 1 s)
 // goes STARTING -> BACKOFF, which the supervisor retries by itself a second later: for a
@@ -16,6 +16,7 @@
 import type { ActionOutcome, ProcessInfo, Target, TransitionEvent } from '../../shared/model'
 import type { Lab, LabNode } from './layout'
 import type { Persistence } from './spec'
+import { pointAtNewMaster } from './rejoin-as-replica'
 import { SentinelClients, majorityMaster, mostReported } from './sentinel-ask'
 
 /** 'not-master': the sentinels were silent when it died, and name another master once they answer. */
@@ -199,7 +200,10 @@ export function keepRedisNodesUp(supervisor: PolicySupervisor, getLab: () => Lab
           break
         }
         if (agreed !== null && agreed !== node.port) {
-          release('failover', agreed, `the sentinels failed over to 127.0.0.1:${agreed}; restarting it, it rejoins as a replica`)
+          const unchanged = pointAtNewMaster(node.conf, agreed)
+          release('failover', agreed, unchanged === null
+            ? `the sentinels failed over to 127.0.0.1:${agreed}; restarting it as its replica (replicaof written to its redis.conf)`
+            : `the sentinels failed over to 127.0.0.1:${agreed}; restarting it, Sentinel converts it into a replica (its redis.conf was left as it is: ${unchanged})`)
           break
         }
         if (Date.now() >= deadline) {
