@@ -209,6 +209,19 @@ describe('what a save must not change besides the text', () => {
     }
   })
 
+  it('names the right line and byte when valid multi-byte text comes before the bad byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conf-file-utf8-'))
+    try {
+      const path = join(dir, 'redis.conf')
+      for (const n of [1, 7, 60, 199]) {
+        writeFileSync(path, Buffer.concat([Buffer.from('# éééé\n'.repeat(n)), Buffer.from('port 1'), Buffer.from([0xff]), Buffer.from('\n')]))
+        expect(() => readConfFile(path)).toThrow(new RegExp(`redis\\.conf:${n + 1}: not UTF-8 text \\(byte 0xff\\)`))
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it("keeps the file's owner and group (as root: a file of another user stays that user's)", () => {
     const dir = mkdtempSync(join(tmpdir(), 'conf-file-owner-'))
     try {

@@ -405,6 +405,14 @@ describe('requirepass-overridden', () => {
     expect(doc.text()).not.toContain('user default')
   })
 
+  it('a hand-written `user default` line with restrictions: the warning, but no one-click removal (it would lift them)', () => {
+    const found = only(change((l) => (l.nodes[1].extra = [`user default on #${sha('the-old-pw')} ~app:* +@read -@dangerous`])), 'requirepass-overridden')
+    expect(found).toHaveLength(1)
+    expect(found[0].fix).toBeUndefined()
+    const generated = only(change((l) => (l.nodes[1].extra = [`user default on sanitize-payload #${sha('the-old-pw')} ~* &* +@all`])), 'requirepass-overridden')
+    expect(generated[0].fix?.edits).toEqual([{ file: nodePath(7002), op: 'unset', directive: 'user default' }])
+  })
+
   it('>password and nopass count too; resetpass / < / ! remove a password', () => {
     expect(only(change((l) => (l.nodes[0].extra = ['user default on >other ~* +@all'])), 'requirepass-overridden')).toHaveLength(1)
     expect(only(change((l) => (l.nodes[0].extra = ['user default on nopass ~* +@all'])), 'requirepass-overridden')).toHaveLength(1)

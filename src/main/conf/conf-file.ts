@@ -59,19 +59,28 @@ function onDisk(path: string, bytes: Buffer): ConfFileOnDisk {
 
 /** Where the first byte that is not part of valid UTF-8 is. */
 function firstInvalid(bytes: Buffer): number {
-  let lo = 0
-  let hi = bytes.length
-  // The longest valid prefix, by bisection over prefixes (a cut inside a sequence is invalid too, which only moves the answer earlier by < 4 bytes).
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1
+  // Bisection over prefixes: decoded as a stream, a prefix that merely cuts a character
+  // short is not an error, so "the prefix decodes" holds up to the bad byte and not after.
+  const decodes = (n: number, stream: boolean): boolean => {
     try {
-      UTF8.decode(bytes.subarray(0, mid))
-      lo = mid
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n), { stream })
+      return true
     } catch {
-      hi = mid
+      return false
     }
   }
-  return lo
+  let lo = 0
+  let hi = bytes.length
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1
+    if (decodes(mid, true)) lo = mid
+    else hi = mid
+  }
+  // The byte at lo breaks the text; if a character was left unfinished just before it, that
+  // character's lead byte is the one to name (a Latin-1 'é' followed by a plain byte).
+  if (!decodes(lo, false)) while (lo > 0 && (bytes[lo - 1] & 0xc0) === 0x80) lo--
+  if (!decodes(lo, false)) lo--
+  return Math.max(0, lo)
 }
 
 /**

@@ -69,8 +69,14 @@ export class ConfEditor {
   findings = $derived<DoctorFinding[]>(this.check?.findings ?? this.view?.findings ?? [])
   errors = $derived(this.diagnostics.filter((d) => d.severity === 'error'))
   /** Why the text cannot go to the review now, or null. */
+  /** Edits typed during a save are being merged onto what was saved: until then base and version disagree. */
+  rebasing = $state(false)
   saveBlocked = $derived(
-    this.external?.kind === 'diverged' ? 'The file changed on disk: resolve that first (in the banner above), then review and save.' : null,
+    this.external?.kind === 'diverged'
+      ? 'The file changed on disk: resolve that first (in the banner above), then review and save.'
+      : this.rebasing
+        ? 'Merging what you typed during the save onto the saved file…'
+        : null,
   )
 
   private checkTimer: ReturnType<typeof setTimeout> | undefined
@@ -203,6 +209,7 @@ export class ConfEditor {
    * put to the user as for any change on disk.
    */
   private async rebase(sent: string, saved: string, version: string): Promise<void> {
+    this.rebasing = true
     try {
       let mine: string
       let merge: MergeResult
@@ -222,6 +229,8 @@ export class ConfEditor {
     } catch (e) {
       if (this.closed || this.version !== version || this.external?.kind === 'diverged') return
       this.external = { kind: 'diverged', theirs: saved, version, changes: changedLines(sent, saved), merge: null, error: message(e) }
+    } finally {
+      this.rebasing = false
     }
   }
 

@@ -161,7 +161,8 @@ async function sentinelDiffs(m: Member, password: string | null): Promise<Doctor
 
 /** file-differs-from-running for every node and sentinel whose own process runs now. */
 export async function runningSettingsRules(set: FileSet, sentinelPassword?: string): Promise<DoctorFinding[]> {
-  const usable = (m: Member): boolean => Number.isInteger(m.port) && m.port > 0
+  // A file with `include` lines is only part of what the process read: comparing it alone would mislead.
+  const usable = (m: Member): boolean => Number.isInteger(m.port) && m.port > 0 && m.conf.all('include').length === 0
   const found = await Promise.all([
     ...set.nodes.filter(usable).map((n) => nodeDiffs(n)),
     ...set.sentinels.filter(usable).map((s) => sentinelDiffs(s, s.conf.requirepass() ?? sentinelPassword ?? null)),

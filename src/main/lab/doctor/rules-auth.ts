@@ -140,6 +140,12 @@ function defaultUserPasswords(rules: readonly string[]): { nopass: boolean; hash
   return { nopass, hashes }
 }
 
+/** What CONFIG REWRITE writes for the default user: `on [sanitize-payload] #<sha256>... ~* &* +@all`. */
+function generatedByRewrite(rules: string[]): boolean {
+  const rest = rules.filter((r) => !/^#[0-9a-f]{64}$/i.test(r) && r.toLowerCase() !== 'sanitize-payload')
+  return rest.length === 4 && rest[0] === 'on' && rest[1] === '~*' && rest[2] === '&*' && rest[3] === '+@all'
+}
+
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex')
 }
@@ -164,7 +170,11 @@ export function requirepassOverriddenRule(set: FileSet): DoctorFinding[] {
       id: 'requirepass-overridden', severity: 'warning', ...at(line, 'user default', word > 0 ? word : 0),
       title: 'a `user default` line overrides requirepass: the file\'s password is not the one the node will use',
       explanation: `${describe(m)}: Redis applies \`user default\` lines after requirepass when it starts, so the default user's password is ${nopass ? 'none at all (nopass)' : 'the one this line gives (#hash or >password)'}, not the file's requirepass. Redis 7.0 writes this line itself at every CONFIG REWRITE (Sentinel sends one to each node it reconfigures on a failover); a requirepass changed in the file since then is silently ignored at the next start: clients, replicas (masterauth) and sentinels (auth-pass) that use the new password get WRONGPASS. Removing the line lets requirepass apply.`,
-      fix: { label: `Remove the user default line from ${label(m.file.path)} so that requirepass applies`, edits: [unsetEdit(m.file.path, 'user default')] },
+      // Removing the line is safe only when it is the one Redis generates (full access): a
+      // hand-written one may carry restrictions that removal would lift.
+      ...(generatedByRewrite(line.args.slice(1))
+        ? { fix: { label: `Remove the user default line from ${label(m.file.path)} so that requirepass applies`, edits: [unsetEdit(m.file.path, 'user default')] } }
+        : {}),
     })
   }
   return out
