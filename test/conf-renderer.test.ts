@@ -381,8 +381,8 @@ describe('checkIni agrees with the supervisor key checks (differential)', () => 
         const theirs = programValueProblem(info.name, v) === null
         if (ours === theirs) continue
         if (!ours && stricter(v)) continue
-        // Ranges (numprocs >= 1, a TCP port) and signs are validate-time rules.
-        if (ours && info.type === 'int') continue
+        // Ranges (numprocs >= 1, a TCP port) are load-time rules: only for a well-formed whole number.
+        if (ours && info.type === 'int' && /^-?\d+$/.test(v)) continue
         disagreements.push(`${info.name}=${JSON.stringify(v)}: checkIni ${ours ? 'accepts' : 'refuses'}, supervisor ${theirs ? 'accepts' : 'refuses'}`)
       }
     }
