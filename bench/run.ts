@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
 import { bringupBench, defaults as bringupDefaults } from './bringup'
+import { confBench, defaults as confDefaults } from './conf'
 import { defaults as failoverDefaults, failoverBench } from './failover'
 import { defaults as logFloodDefaults, logFloodBench } from './logflood'
 import { defaults as logDefaults, logThroughputBench } from './logthroughput'
@@ -28,6 +29,7 @@ const BENCHMARKS: Record<string, (f: Flags, progress: (s: string) => void) => Pr
   bringup: (_f, p) => bringupBench(bringupDefaults, p),
   failover: (f, p) => failoverBench({ ...failoverDefaults, fastRuns: f.fastRuns, realisticRuns: f.realisticRuns }, p),
   logflood: (_f, p) => logFloodBench(logFloodDefaults, p),
+  conf: (_f, p) => confBench(confDefaults, p),
 }
 
 async function main(): Promise<number> {
