@@ -54,7 +54,6 @@ const SENTINEL_SET = new Set(['down-after-milliseconds', 'failover-timeout', 'pa
 const SENTINEL_CONFIG_SET = new Set(['resolve-hostnames', 'announce-hostnames', 'announce-ip', 'announce-port', 'sentinel-user', 'sentinel-pass'])
 /** Lines Sentinel writes itself: it reads them only when it starts. */
 const SENTINEL_MANAGED = new Set(['myid', 'current-epoch', 'config-epoch', 'leader-epoch', 'known-replica', 'known-slave', 'known-sentinel'])
-const SECRET_NAMES = new Set(['requirepass', 'masterauth', 'sentinel auth-pass', 'sentinel sentinel-pass'])
 /** Removing these clears them: SENTINEL SET <master> auth-pass "" forgets the password. */
 const CLEARED_BY_EMPTY = new Set(['auth-pass', 'auth-user', 'sentinel-user', 'sentinel-pass', 'announce-ip'])
 
@@ -116,9 +115,9 @@ function defaultValue(info: DirectiveInfo | null): string | null {
   return split.ok ? split.tokens.map((t) => t.value).join(' ') : null
 }
 
+/** The schema says which directives hold a password (an unknown directive is not masked: it is not applied live either). */
 function isSecret(d: DirectiveLines): boolean {
-  if (d.info?.secret) return true
-  return SECRET_NAMES.has(d.option ? `sentinel ${d.option}` : d.key)
+  return d.info?.secret === true
 }
 
 /** A command as the plan shows it: words quoted as in a config file, secrets masked. */
