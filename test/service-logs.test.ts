@@ -76,6 +76,44 @@ describe('logs through the service', () => {
     expect((noProgram as ApiError).message).toMatch(/no program nope/)
   }, 20_000)
 
+  it("sends each page only the lines of the logs it follows (another tab's log is not its traffic)", async () => {
+    const page = async (): Promise<{ ws: WebSocket; call: (id: number, method: string, args: unknown[]) => Promise<{ result?: { id: number } }>; logIds: Set<number>; events: Set<string> }> => {
+      const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/api?token=${bridge.token}`, { headers: { origin: `http://127.0.0.1:${bridge.port}` } })
+      await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)))
+      const logIds = new Set<number>()
+      const events = new Set<string>()
+      const replies = new Map<number, (m: { result?: { id: number } }) => void>()
+      ws.on('message', (raw) => {
+        const m = JSON.parse(String(raw)) as { id?: number; event?: string; payload?: LogBatch; result?: { id: number } }
+        if (m.event) events.add(m.event)
+        if (m.event === 'log') logIds.add(m.payload!.id)
+        if (m.id !== undefined) replies.get(m.id)?.(m)
+      })
+      const call = (id: number, method: string, args: unknown[]): Promise<{ result?: { id: number } }> =>
+        new Promise((r) => {
+          replies.set(id, r)
+          ws.send(JSON.stringify({ id, method, args }))
+        })
+      return { ws, call, logIds, events }
+    }
+    const [a, b] = [await page(), await page()]
+    try {
+      const fa = (await a.call(1, 'followLog', [{ kind: 'lab', lab: lab.id, member: 'sentinel-1' }, 5])).result!.id
+      const fb = (await b.call(1, 'followLog', [{ kind: 'lab', lab: lab.id, member: 'sentinel-2' }, 5])).result!.id
+      // Sentinels log at every failover: both follows get lines.
+      await service.failoverLab(lab.id)
+      await waitFor(() => a.logIds.has(fa) && b.logIds.has(fb), 'both pages to get their own lines', 15_000)
+      expect([...a.logIds]).toEqual([fa])
+      expect([...b.logIds]).toEqual([fb])
+      // Other events still reach every page.
+      expect(a.events.has('lab') && b.events.has('lab')).toBe(true)
+    } finally {
+      a.ws.close()
+      b.ws.close()
+      await waitFor(() => follows() === 0, 'the follows to end with their pages', 5000)
+    }
+  }, 30_000)
+
   it('stops following when the page that asked goes away', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/api?token=${bridge.token}`, { headers: { origin: `http://127.0.0.1:${bridge.port}` } })
     await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)))

@@ -5,7 +5,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'elect
 import { IPC_CALL, IPC_EVENT } from '../shared/api'
 import { ApiError, dispatch, toErrorData } from './api-guard'
 import { closePageOpens, trackConfOpens } from './conf/conf-service'
-import { trackFollows } from './logs/page-follows'
+import { pageWants, trackFollows } from './logs/page-follows'
 import { LabService } from './service'
 import { appVersion } from './version'
 
@@ -128,7 +128,9 @@ void app.whenReady().then(() => {
     }
   })
   service.events.on('event', (message) => {
-    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT, message)
+    for (const win of BrowserWindow.getAllWindows()) {
+      if (pageWants(pages.get(win.webContents.id)?.follows ?? new Set(), message)) win.webContents.send(IPC_EVENT, message)
+    }
   })
   buildMenu()
   createWindow()

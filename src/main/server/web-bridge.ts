@@ -8,10 +8,10 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, sep } from 'node:path'
 import { WebSocket, WebSocketServer } from 'ws'
-import { WS_PATH, type WireRequest, type WireResponse } from '../../shared/api'
+import { type ApiEventMessage, WS_PATH, type WireRequest, type WireResponse } from '../../shared/api'
 import { MAX_CONF_TEXT, dispatch, toErrorData } from '../api-guard'
 import { closePageOpens, trackConfOpens } from '../conf/conf-service'
-import { trackFollows } from '../logs/page-follows'
+import { pageWants, trackFollows } from '../logs/page-follows'
 import type { LabService } from '../service'
 
 export interface WebBridgeOptions {
@@ -67,9 +67,13 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
 
-  const forward = (message: unknown): void => {
+  // Each page's follows, for sending it only its own log lines.
+  const followsOf = new WeakMap<WebSocket, Set<number>>()
+  const forward = (message: ApiEventMessage): void => {
     const data = JSON.stringify(message)
-    for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(data)
+    for (const client of wss.clients) {
+      if (client.readyState === WebSocket.OPEN && pageWants(followsOf.get(client) ?? new Set(), message)) client.send(data)
+    }
   }
   options.service.events.on('event', forward)
 
@@ -77,6 +81,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     // Logs this page follows and config files it holds open: a page that goes away stops
     // following and watching them.
     const follows = new Set<number>()
+    followsOf.set(ws, follows)
     const opens = new Map<string, number>()
     const closeOpens = (): void => closePageOpens(opens, (path) => options.service.closeConfFile(path))
     ws.on('close', () => {
