@@ -2,36 +2,21 @@
 // one ConfEditor per open file (kept while it has unsaved edits, so switching files loses
 // nothing), routes the 'conf' events (a file changed on disk) to its editor, and the doctor's
 // findings per lab. A ConfEditor holds a file's text as on disk (base, version) and as edited,
-// the checks of the edited text (debounced checkConf), the review before a save, and what to
-// do about an external change: reload quietly when there is nothing to lose, else merge.
+// the checks of the edited text (debounced checkConf) and the review before a save; what to
+// do about an external change (reload quietly when there is nothing to lose, else merge) is
+// its ExternalChanges' (conf-external).
 import { SvelteMap } from 'svelte/reactivity'
-import type {
-  ApplyOutcome,
-  ConfChangedEvent,
-  ConfCheck,
-  ConfDiagnostic,
-  ConfFileRef,
-  ConfFileView,
-  ConfSchema,
-  DoctorFinding,
-  DoctorFix,
-  MergeResult,
-} from '../../shared/conf'
-import { changedLines, type ConflictChoice, describeChanges, type LineChange, resolveConflicts } from '../components/conf/text-diff'
+import type { ApplyOutcome, ConfChangedEvent, ConfCheck, ConfDiagnostic, ConfFileRef, ConfFileView, ConfSchema, DoctorFinding, DoctorFix } from '../../shared/conf'
+import { type ConflictChoice, describeChanges } from '../components/conf/text-diff'
 import type { LabStatus } from '../../shared/model'
 import { ApiError, type ApiClient } from './api-client'
+import { type EditedFile, type ExternalChange, ExternalChanges } from './conf-external.svelte'
 import { toasts } from './toasts.svelte'
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 const CHECK_DELAY_MS = 250
 
-/** The file changed on disk under the editor. */
-export type ExternalChange =
-  /** Nothing was unsaved: the editor shows the new file; a short note says so. */
-  | { kind: 'reloaded'; changes: LineChange[]; at: number; cause: string | null }
-  /** Unsaved edits and a new file on disk: merged (clean or with conflicts), or merging. */
-  | { kind: 'diverged'; theirs: string; version: string; changes: LineChange[]; merge: MergeResult | null; error: string | null }
-  | { kind: 'deleted' }
+export type { ExternalChange }
 
 /** The review before a save: the diff, what saving applies, and the save in flight. */
 export interface SaveReview {
@@ -47,7 +32,7 @@ export interface SaveOutcome {
   at: number
 }
 
-export class ConfEditor {
+export class ConfEditor implements EditedFile {
   view = $state.raw<ConfFileView | null>(null)
   /** The text on disk the edits are based on, and its version. */
   base = $state('')
@@ -61,7 +46,6 @@ export class ConfEditor {
   check = $state.raw<ConfCheck | null>(null)
   checkError = $state<string | null>(null)
   checking = $state(false)
-  external = $state.raw<ExternalChange | null>(null)
   review = $state.raw<SaveReview | null>(null)
   lastSave = $state.raw<SaveOutcome | null>(null)
 
@@ -69,8 +53,6 @@ export class ConfEditor {
   findings = $derived<DoctorFinding[]>(this.check?.findings ?? this.view?.findings ?? [])
   errors = $derived(this.diagnostics.filter((d) => d.severity === 'error'))
   /** Why the text cannot go to the review now, or null. */
-  /** Edits typed during a save are being merged onto what was saved: until then base and version disagree. */
-  rebasing = $state(false)
   saveBlocked = $derived(
     this.external?.kind === 'diverged'
       ? 'The file changed on disk: resolve that first (in the banner above), then review and save.'
@@ -82,14 +64,32 @@ export class ConfEditor {
   private checkTimer: ReturnType<typeof setTimeout> | undefined
   private checkSeq = 0
   private closed = false
+  /** The file changed on disk: the banner's state, merging, rebasing. */
+  private readonly changes: ExternalChanges
 
   constructor(
     readonly ref: ConfFileRef,
     private readonly client: ApiClient,
-  ) {}
+  ) {
+    this.changes = new ExternalChanges(this, client)
+  }
 
   get path(): string {
     return this.ref.path
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** The file changed on disk under the editor (the banner), or null. */
+  get external(): ExternalChange | null {
+    return this.changes.current
+  }
+
+  /** Edits typed during a save are being merged onto what was saved: until then base and version disagree. */
+  get rebasing(): boolean {
+    return this.changes.rebasing
   }
 
   async open(): Promise<void> {
@@ -113,7 +113,7 @@ export class ConfEditor {
   edit(text: string): void {
     if (text === this.text) return
     this.text = text
-    if (this.external?.kind === 'reloaded') this.external = null
+    this.changes.edited()
     this.scheduleCheck()
   }
 
@@ -180,7 +180,7 @@ export class ConfEditor {
       if (!typed) this.text = res.view.text
       this.check = { diagnostics: res.view.diagnostics, findings: res.view.findings, plan: { member: res.view.owner?.member ?? null, steps: [], restart: false } }
       this.lastSave = { applied: res.applied, backup: res.backup, apply, at: Date.now() }
-      this.external = null
+      this.changes.current = null
       this.review = null
       // The editor's note says what was saved and applied; a failure is worth a toast too.
       const failed = res.applied.filter((a) => !a.ok)
@@ -188,12 +188,12 @@ export class ConfEditor {
       // What was typed while the save ran stays an edit, on top of the file as saved: that
       // may differ from the text sent (Sentinel rewrote it after a SENTINEL SET), and the
       // typed copy must not take those lines back at the next save.
-      if (typed && res.view.text !== text) await this.rebase(text, res.view.text, res.view.version)
+      if (typed && res.view.text !== text) await this.changes.rebase(text, res.view.text, res.view.version)
       return true
     } catch (e) {
       if (e instanceof ApiError && e.code === 'conflict') {
         this.review = null
-        await this.reread()
+        await this.changes.reread()
         return false
       }
       this.review = { ...r, saving: null, error: message(e) }
@@ -201,135 +201,40 @@ export class ConfEditor {
     }
   }
 
-  // ---- the file changed on disk ------------------------------------------------------------
+  // ---- the file changed on disk (conf-external) ---------------------------------------------
 
-  /**
-   * My edits were made on `sent`, and the disk now holds `saved` (my save, then rewritten):
-   * merged on top of it, quietly when they touch different lines, else the conflicts are
-   * put to the user as for any change on disk.
-   */
-  private async rebase(sent: string, saved: string, version: string): Promise<void> {
-    this.rebasing = true
-    try {
-      let mine: string
-      let merge: MergeResult
-      // Typed again while merging: merge again, with that.
-      do {
-        mine = this.text
-        merge = await this.client.api.mergeConf(sent, mine, saved)
-        if (this.closed || this.version !== version || this.external?.kind === 'diverged') return
-      } while (this.text !== mine)
-      if (!merge.conflicts.length) {
-        this.base = saved
-        this.text = merge.text
-        void this.runCheck()
-        return
-      }
-      this.external = { kind: 'diverged', theirs: saved, version, changes: changedLines(sent, saved), merge, error: null }
-    } catch (e) {
-      if (this.closed || this.version !== version || this.external?.kind === 'diverged') return
-      this.external = { kind: 'diverged', theirs: saved, version, changes: changedLines(sent, saved), merge: null, error: message(e) }
-    } finally {
-      this.rebasing = false
-    }
-  }
-
-  /**
-   * Read the file again. After a reconnect (`rewatch`) the page's watches are gone: the
-   * open is a new watch, kept. Else (a save refused as based on an old version) the file is
-   * still watched: the extra reference the open takes is given back at once.
-   */
-  async reread(rewatch = false): Promise<void> {
-    try {
-      const v = await this.client.api.openConfFile(this.path)
-      if (!rewatch || this.closed) void this.client.api.closeConfFile(this.path).catch(() => {})
-      await this.onDisk({ path: this.path, text: v.text, version: v.version })
-    } catch (e) {
-      this.loadError = message(e)
-    }
+  /** Read the file again (`rewatch`: after a reconnect, the open is a new watch). */
+  reread(rewatch = false): Promise<void> {
+    return this.changes.reread(rewatch)
   }
 
   /** `cause`: what changed it, when the app knows (a doctor's fix). */
-  async onDisk(ev: ConfChangedEvent, cause: string | null = null): Promise<void> {
-    if (!this.view) return
-    if (ev.text === null || ev.version === null) {
-      this.external = { kind: 'deleted' }
-      return
-    }
-    if (ev.version === this.version) return
-    const changes = changedLines(this.base, ev.text)
-    if (!this.dirty) {
-      this.adopt(ev.text, ev.version)
-      this.text = ev.text
-      this.external = { kind: 'reloaded', changes, at: Date.now(), cause }
-      if (cause) this.lastSave = null
-      void this.runCheck()
-      return
-    }
-    const theirs = ev.text
-    const version = ev.version
-    this.external = { kind: 'diverged', theirs, version, changes, merge: null, error: null }
-    try {
-      const merge = await this.client.api.mergeConf(this.base, this.text, theirs)
-      if (this.external?.kind === 'diverged' && this.external.version === version) this.external = { ...this.external, merge }
-    } catch (e) {
-      if (this.external?.kind === 'diverged' && this.external.version === version) this.external = { ...this.external, error: message(e) }
-    }
+  onDisk(ev: ConfChangedEvent, cause: string | null = null): Promise<void> {
+    return this.changes.onDisk(ev, cause)
   }
 
-  private adopt(text: string, version: string): void {
-    this.base = text
-    this.version = version
-    if (this.view) this.view = { ...this.view, text, version }
+  keepMine(): Promise<void> {
+    return this.changes.keepMine()
   }
 
-  /** Clean merge: the new file with my edits on top (merged again now, with what I typed since). */
-  async keepMine(): Promise<void> {
-    const x = this.external
-    if (x?.kind !== 'diverged') return
-    try {
-      const merge = await this.client.api.mergeConf(this.base, this.text, x.theirs)
-      if (merge.conflicts.length) {
-        this.external = { ...x, merge }
-        return
-      }
-      this.adopt(x.theirs, x.version)
-      this.text = merge.text
-      this.external = null
-      void this.runCheck()
-    } catch (e) {
-      this.external = { ...x, error: message(e) }
-    }
-  }
-
-  /** Conflicts: each resolved by the side chosen (mine, the disk's, or both). */
   resolve(choices: ConflictChoice[]): void {
-    const x = this.external
-    if (x?.kind !== 'diverged' || !x.merge) return
-    this.adopt(x.theirs, x.version)
-    this.text = resolveConflicts(x.merge.text, choices)
-    this.external = null
-    void this.runCheck()
+    this.changes.resolve(choices)
   }
 
-  /** Conflicts: the merged text with its markers, to sort out by hand in the text. */
   editMarkers(): void {
-    const x = this.external
-    if (x?.kind !== 'diverged' || !x.merge) return
-    this.adopt(x.theirs, x.version)
-    this.text = x.merge.text
-    this.external = null
-    void this.runCheck()
+    this.changes.editMarkers()
   }
 
-  /** Drop my edits: show the file as it is on disk now. */
   takeDisk(): void {
-    const x = this.external
-    if (x?.kind !== 'diverged') return
-    this.adopt(x.theirs, x.version)
-    this.text = x.theirs
-    this.external = null
-    void this.runCheck()
+    this.changes.takeDisk()
+  }
+
+  dismissNote(): void {
+    this.changes.dismissNote()
+  }
+
+  forgetLastSave(): void {
+    this.lastSave = null
   }
 
   /** The lab of the file's owner changed state: whether the owner runs, as the main process judges it. */
@@ -339,10 +244,6 @@ export class ConfEditor {
     const m = [...lab.nodes, ...lab.sentinels].find((x) => x.name === o.member)
     const running = m ? m.processState === 'RUNNING' || m.processState === 'STARTING' || (m.processState === null && m.reachable) : false
     if (running !== o.running) this.view = { ...this.view!, owner: { ...o, running } }
-  }
-
-  dismissNote(): void {
-    if (this.external?.kind === 'reloaded' || this.external?.kind === 'deleted') this.external = null
   }
 
   close(): void {
