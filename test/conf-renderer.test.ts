@@ -17,20 +17,10 @@ import { buildForm, checkArg, checkIni, type DirectiveField, type FormField, typ
 import { changedLines, describeChanges, resolveConflicts } from '../src/renderer/components/conf/text-diff'
 import type { ArgInfo, ConfSchema, DirectiveInfo } from '../src/shared/conf'
 import { quoteConfArg } from '../src/shared/redis-args'
+import { rng } from './helpers/rng'
 
 const SCHEMA: ConfSchema = { redis: [...REDIS_DIRECTIVES], sentinel: [...SENTINEL_DIRECTIVES], program: [...PROGRAM_KEYS] }
 
-/** A small deterministic PRNG, so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 type Rand = () => number
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1))

@@ -9,6 +9,7 @@ import { DirectiveError, getDirective, identityWords, setDirective, unsetDirecti
 import { RedisConfDocument } from '../../src/main/conf/redis-doc'
 import { REDIS_DIRECTIVES, SENTINEL_DIRECTIVES } from '../../src/main/conf/schema'
 import { validateConf } from '../../src/main/conf/validate'
+import { rng } from '../helpers/rng'
 
 const SEED = 0x5e17e1
 const ROUNDS = 3000
@@ -42,18 +43,6 @@ const LAB_SENTINEL = [
   'sentinel known-sentinel mymaster 127.0.0.1 26381 1123456789abcdef0123456789abcdef01234567',
   'sentinel current-epoch 1',
 ].join('\r\n')
-
-/** mulberry32: small, seeded, good enough to pick mutations. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const CHARS = ['"', "'", '\\', ' ', '\t', '\r', '\n', '#', '\0', 'x', '1', '-', 'é', '\u{1F600}', '\\x4', 'k', '%', '\v']
 const WORDS = ['1gb', '""', "''", '"a b"', '-1', 'yes', 'maybe', '\\x41', '"\\x41"', 'mymaster', '0', '99999999999999999999', '5s', 'no one', '"', "'x"]

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { IniDocument, IniValueError, validateIni } from '../../src/main/conf/ini-doc'
 import { buildLab } from '../../src/main/lab/blueprint'
 import { IniDocument as EngineIni, IniSyntaxError } from '../../src/main/supervisor/ini-parser'
+import { rng } from '../helpers/rng'
 
 const HAND_WRITTEN = [
   '; Sentinel lab, by hand',
@@ -185,16 +186,6 @@ describe('edits patch only their own lines', () => {
 
 // ---- against Python's configparser ------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const PIECES = [
   '[program:a]', '[program:b]', '[DEFAULT]', '[group:g]', '[a]b]',

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { merge3 } from '../../src/main/conf/merge3'
 import { freePorts } from '../../src/main/lab/ports'
 import { waitFor } from '../helpers/wait'
+import { rng } from '../helpers/rng'
 
 const temps: string[] = []
 afterAll(() => {
@@ -214,16 +215,6 @@ describe('merge3: changes that touch but do not overlap', () => {
 // ---- seeded random properties -------------------------------------------------------------
 
 type Rand = () => number
-function rng(seed: number): Rand {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1))
 
 /** One side's edits of base: rep[i] replaces base line i ([] deletes it), ins[p] is inserted before base line p (p = n: at the end). */

@@ -10,6 +10,7 @@ import { RedisConfDocument } from '../../src/main/conf/redis-doc'
 import { type DoctorFile, diagnoseFiles } from '../../src/main/lab/doctor'
 import { formatFinding } from '../../src/main/lab/doctor/format'
 import { maskEdit, maskFinding } from '../../src/main/lab/doctor/secrets'
+import { rng } from '../helpers/rng'
 
 const PW = 's3cret-pw'
 const ROOT = '/doctor-test'
@@ -470,12 +471,6 @@ describe('passwords in what the doctor prints', () => {
 })
 
 describe('robustness', () => {
-  // A small deterministic generator: the same mutations on every run.
-  function rng(seed: number): () => number {
-    let s = seed
-    return () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
-  }
-
   it('2,000 mutated sets (words dropped, lines cut, quotes and junk added): no exception, every finding located', () => {
     const next = rng(42)
     const junk = ['"', "'", '0', '-1', 'yes', 'no one', 'sentinel', '%(x)s', '[program:', '=', 'abc', '']
