@@ -157,6 +157,8 @@ export interface LabSentinelStatus {
   masterPort: number | null
   /** SENTINEL MASTER flags (master, s_down, o_down, ...). */
   flags: string[]
+  /** The down-after-milliseconds it runs with (SENTINEL MASTER), null when unknown. */
+  downAfterMs: number | null
   /** Reachable, and CKQUORUM answered OK. */
   ok: boolean
   reachable: boolean

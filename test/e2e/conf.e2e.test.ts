@@ -167,6 +167,13 @@ describe('config editing in Chromium', () => {
     await until(async () => /^sentinel down-after-milliseconds \S+ 5000$/m.test(readFileSync(path, 'utf8'))).toBe(true)
     await until(() => attr(editor(), 'data-dirty')).toBe('false')
     await page.screenshot({ path: join(shots, 'conf-saved-light.png') })
+    // The Overview shows what each sentinel runs with: this one 5000 ms, the others the lab's 1500.
+    await page.getByTestId('lab-tab-overview').click()
+    const downAfter = (name: string) => page.locator(`[data-testid="lab-sentinel"][data-name="${name}"] [data-testid="down-after"]`)
+    await until(() => text(downAfter(sentinel.name))).toBe('5000 ms')
+    const other = (await service.getLab(labId)).sentinels.find((s) => s.name !== sentinel.name)!
+    await until(() => text(downAfter(other.name))).toBe('1500 ms')
+    await page.getByTestId('lab-tab-files').click()
   }, 90_000)
 
   it('the doctor shows a mistake typed into a redis.conf (daemonize yes), and its one-click fix removes it', async () => {

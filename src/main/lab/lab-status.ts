@@ -69,6 +69,7 @@ export function sentinelStatuses(members: Member[], f: MemberFacts): LabSentinel
       pid: proc?.pid ?? 0,
       masterPort: t?.masterAddress?.port ?? null,
       flags: t?.flags ?? [],
+      downAfterMs: t?.reachable ? t.downAfterMs : null,
       ok: Boolean(t?.reachable && t.ckquorum?.ok),
       reachable: t?.reachable ?? false,
       error: t?.reachable ? null : (t?.error ?? null),

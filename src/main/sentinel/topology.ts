@@ -43,6 +43,8 @@ export interface SentinelState {
   numSlaves: number | null
   numOtherSentinels: number | null
   quorum: number | null
+  /** SENTINEL MASTER down-after-milliseconds: what this sentinel runs with (files can differ per sentinel). */
+  downAfterMs: number | null
   configEpoch: number | null
   ckquorum: { ok: boolean; message: string } | null
   error: string | null

@@ -201,7 +201,7 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
     const id = addressId({ host, port })
     const state: SentinelState = {
       id, host, port, reachable: false, subscribed: false, runId: null, masterAddress: null, flags: [],
-      numSlaves: null, numOtherSentinels: null, quorum: null, configEpoch: null, ckquorum: null, error: null, updatedAt: null,
+      numSlaves: null, numOtherSentinels: null, quorum: null, downAfterMs: null, configEpoch: null, ckquorum: null, error: null, updatedAt: null,
     }
     const cmd = this.client(host, port, this.options.sentinelPassword, this.options.sentinelUsername, false)
     const sub = this.client(host, port, this.options.sentinelPassword, this.options.sentinelUsername, true)
@@ -364,6 +364,7 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
           numSlaves: num(master['num-slaves']),
           numOtherSentinels: num(master['num-other-sentinels']),
           quorum: num(master.quorum),
+          downAfterMs: num(master['down-after-milliseconds']),
           configEpoch: num(master['config-epoch']),
           ckquorum,
         },
