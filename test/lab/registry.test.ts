@@ -59,6 +59,8 @@ describe('labs side by side', () => {
     remember(a)
     remember(b)
     expect([a.state, b.state]).toEqual(['healthy', 'healthy'])
+    // The timeline starts with the lab's own start, so it is never empty on a fresh lab.
+    expect(a.timeline.filter((e) => e.source === 'lab').map((e) => e.text)).toEqual([expect.stringMatching(/^lab started: HEALTHY in \d+ ms \(3 nodes, 3 sentinels\)$/)])
     expect(a.id).not.toBe(b.id)
     expect(ports(a).filter((p) => ports(b).includes(p))).toEqual([])
     const list = r.list()

@@ -163,7 +163,10 @@ export class OwnedLab {
         this.watcher = this.makeWatcher(this.handle.lab)
         await this.watcher.start()
         await this.modelCaughtUp(this.watcher, 3000)
-        if (this.state === 'starting') this.setState('healthy')
+        if (this.state === 'starting') {
+          this.note('start', `lab started: HEALTHY in ${this.healthyMs} ms (${this.handle.lab.nodes.length} nodes, ${this.handle.lab.sentinels.length} sentinels)`)
+          this.setState('healthy')
+        }
       } catch (e) {
         await this.teardown()
         if (this.state === 'stopping' || this.abort?.signal.aborted) this.setState('stopped')
