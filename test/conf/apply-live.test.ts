@@ -4,26 +4,17 @@
 // read only at start restarts that one process through the lab; and the lab's own rule
 // holds: the master (no persistence) is not restarted without a confirmation, which a save
 // cannot give, so it says so and leaves the master running.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Redis from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ApiEventMessage } from '../../src/shared/api'
-import type { ConfChangedEvent } from '../../src/shared/conf'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { LabStatus } from '../../src/shared/model'
-import { alive } from '../lab/proc'
 import { waitFor } from '../helpers/wait'
+import { serviceWithLabs } from '../helpers/service-with-labs'
 
-const home = mkdtempSync(join(tmpdir(), 'sl-apply-live-'))
-process.env.SENTINEL_LAB_HOME = home
-const { LabService } = await import('../../src/main/service')
-const service = new LabService({ transport: 'web', version: 'test' })
-const events: ConfChangedEvent[] = []
-service.events.on('event', (m: ApiEventMessage) => void (m.event === 'conf' && events.push(m.payload as ConfChangedEvent)))
+const { service, home, confEvents: events, remember } = await serviceWithLabs('sl-apply-live-', () => clients.forEach((c) => c.disconnect()))
 let lab: LabStatus
 let password: string
-const pids = new Set<number>()
 const clients: Redis[] = []
 
 function client(port: number, pass?: string): Redis {
@@ -33,7 +24,6 @@ function client(port: number, pass?: string): Redis {
   return c
 }
 const member = (name: string) => [...lab.nodes, ...lab.sentinels].find((m) => m.name === name)!
-const remember = (s: LabStatus): void => void [...s.nodes, ...s.sentinels].forEach((m) => m.pid > 0 && pids.add(m.pid))
 /** SENTINEL MASTER's reply as a record. */
 async function sentinelMaster(port: number): Promise<Record<string, string>> {
   const flat = (await client(port).call('SENTINEL', 'MASTER', 'mymaster')) as string[]
@@ -49,14 +39,6 @@ beforeAll(async () => {
   password = service.labs.layout(lab.id).password
 }, 30_000)
 
-afterAll(async () => {
-  for (const c of clients) c.disconnect()
-  await service.shutdown()
-  const left = [...pids].filter(alive)
-  for (const pid of left) process.kill(pid, 'SIGKILL')
-  rmSync(home, { recursive: true, force: true })
-  expect(left).toEqual([])
-}, 30_000)
 
 describe('applying a saved config to the running lab', () => {
   it("sets a replica's maxmemory live, and the file holds it", async () => {

@@ -4,28 +4,20 @@
 // restart or next start); saving (errors refused, a stale version refused as a conflict, a
 // backup kept); doctor-style edits; and the watch, which reports changes made by others and
 // never the app's own saves. The plan's rules are also checked on texts alone.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import type { ApiEventMessage } from '../../src/shared/api'
 import type { ConfChangedEvent } from '../../src/shared/conf'
 import type { LabStatus } from '../../src/shared/model'
 import { ApiError } from '../../src/main/api-guard'
 import { planApply, publicPlan } from '../../src/main/conf/apply-plan'
 import { confVersion, listBackups } from '../../src/main/conf/conf-file'
-import { alive } from '../lab/proc'
 import { waitFor } from '../helpers/wait'
+import { serviceWithLabs } from '../helpers/service-with-labs'
 
-const home = mkdtempSync(join(tmpdir(), 'sl-conf-service-'))
-process.env.SENTINEL_LAB_HOME = home
-const { LabService } = await import('../../src/main/service')
-const service = new LabService({ transport: 'web', version: 'test' })
-const events: ConfChangedEvent[] = []
-service.events.on('event', (m: ApiEventMessage) => void (m.event === 'conf' && events.push(m.payload as ConfChangedEvent)))
+const { service, home, confEvents: events, remember } = await serviceWithLabs('sl-conf-service-')
 let lab: LabStatus
-const pids = new Set<number>()
 
 const failure = async (p: Promise<unknown>): Promise<ApiError> => {
   const e = await p.then(() => null, (x: unknown) => x)
@@ -35,17 +27,8 @@ const failure = async (p: Promise<unknown>): Promise<ApiError> => {
 const confOf = (member: string, file = 'redis.conf'): string => join(lab.dir!, member, file)
 
 beforeAll(async () => {
-  lab = await service.createLab({ replicas: 1, sentinels: 3, timers: 'fast' })
+  lab = remember(await service.createLab({ replicas: 1, sentinels: 3, timers: 'fast' }))
   expect(lab.state).toBe('healthy')
-  for (const m of [...lab.nodes, ...lab.sentinels]) pids.add(m.pid)
-}, 30_000)
-
-afterAll(async () => {
-  await service.shutdown()
-  const left = [...pids].filter((p) => p > 0 && alive(p))
-  for (const pid of left) process.kill(pid, 'SIGKILL')
-  rmSync(home, { recursive: true, force: true })
-  expect(left).toEqual([])
 }, 30_000)
 
 describe('which files the API offers', () => {

@@ -3,40 +3,23 @@
 // event brings the new text; merging base / mine / theirs keeps the user's edit and takes
 // Sentinel's changes; a save based on the old version is refused as a conflict, and one
 // based on the new version succeeds and is applied live.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Redis from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ApiEventMessage } from '../../src/shared/api'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { ConfChangedEvent, ConfSaveResult } from '../../src/shared/conf'
 import type { LabStatus } from '../../src/shared/model'
 import { ApiError } from '../../src/main/api-guard'
 import { confVersion } from '../../src/main/conf/conf-file'
-import { alive } from '../lab/proc'
 import { waitFor } from '../helpers/wait'
+import { serviceWithLabs } from '../helpers/service-with-labs'
 
-const home = mkdtempSync(join(tmpdir(), 'sl-external-change-'))
-process.env.SENTINEL_LAB_HOME = home
-const { LabService } = await import('../../src/main/service')
-const service = new LabService({ transport: 'web', version: 'test' })
-const events: ConfChangedEvent[] = []
-service.events.on('event', (m: ApiEventMessage) => void (m.event === 'conf' && events.push(m.payload as ConfChangedEvent)))
+const { service, home, confEvents: events, remember } = await serviceWithLabs('sl-external-change-')
 let lab: LabStatus
-const pids = new Set<number>()
 
 beforeAll(async () => {
-  lab = await service.createLab({ replicas: 1, sentinels: 3, timers: 'fast' })
+  lab = remember(await service.createLab({ replicas: 1, sentinels: 3, timers: 'fast' }))
   expect(lab.state).toBe('healthy')
-  for (const m of [...lab.nodes, ...lab.sentinels]) pids.add(m.pid)
-}, 30_000)
-
-afterAll(async () => {
-  await service.shutdown()
-  const left = [...pids].filter(alive)
-  for (const pid of left) process.kill(pid, 'SIGKILL')
-  rmSync(home, { recursive: true, force: true })
-  expect(left).toEqual([])
 }, 30_000)
 
 describe('an open sentinel.conf rewritten by Sentinel during a failover', () => {

@@ -1,13 +1,15 @@
 // What every e2e test starts from: a fresh SENTINEL_LAB_HOME, the real service behind the
 // web bridge (in-process), and Debian's Chromium on the bridge's URL, with page errors and
-// CSP violations collected. Each test tears down in its own order (close the browser,
-// then the service and the bridge), then calls removeDirs().
+// CSP violations collected. Tests that run labs remember their pids as they go and end with
+// close(), which answers the lab processes still alive (none, or the test fails); others
+// tear down in their own order and call removeDirs().
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import type { LabService } from '../../src/main/service'
 import type { WebBridge, startWebBridge as StartWebBridge } from '../../src/main/server/web-bridge'
+import { alive } from '../lab/proc'
 
 export const rendererDir = resolve('out/renderer')
 export const CHROMIUM = '/usr/bin/chromium'
@@ -22,6 +24,12 @@ export interface AppUnderTest {
   /** Uncaught page errors and console errors (CSP violations among them). */
   pageErrors: string[]
   removeDirs(): void
+  /** Pids of the lab processes seen so far (rememberLabPids). */
+  labPids: Set<number>
+  /** Note the pids of every lab this app runs now: close() checks they are gone. */
+  rememberLabPids(): Promise<void>
+  /** Browser, service and `bridge` (the current one: a test may have restarted it) closed, folders removed; the lab pids still alive. */
+  close(bridge: WebBridge): Promise<number[]>
 }
 
 export async function openAppUnderTest(options: {
@@ -58,10 +66,26 @@ export async function openAppUnderTest(options: {
     // The reconnect test closes the bridge on purpose: the browser's own complaint is expected.
     if (m.type() === 'error' && !/WebSocket connection to .* failed/.test(m.text())) pageErrors.push(`console: ${m.text()}`)
   })
+  const removeDirs = (): void => {
+    for (const dir of [home, profile]) rmSync(dir, { recursive: true, force: true })
+  }
+  const labPids = new Set<number>()
+  const rememberLabPids = async (): Promise<void> => {
+    for (const l of await service.listLabs()) {
+      if (l.kind !== 'owned' || l.runningElsewhere) continue
+      const s = await service.getLab(l.id).catch(() => null)
+      for (const m of [...(s?.nodes ?? []), ...(s?.sentinels ?? [])]) if (m.pid > 0) labPids.add(m.pid)
+    }
+  }
   return {
-    home, service, bridge, startWebBridge, context, page, pageErrors,
-    removeDirs: () => {
-      for (const dir of [home, profile]) rmSync(dir, { recursive: true, force: true })
+    home, service, bridge, startWebBridge, context, page, pageErrors, removeDirs, labPids, rememberLabPids,
+    close: async (current) => {
+      await context.close()
+      await rememberLabPids().catch(() => {})
+      await service.shutdown()
+      await current.close()
+      removeDirs()
+      return [...labPids].filter(alive)
     },
   }
 }

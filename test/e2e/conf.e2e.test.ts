@@ -14,7 +14,6 @@ import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LabService as LabServiceType } from '../../src/main/service'
 import type { WebBridge } from '../../src/main/server/web-bridge'
-import { alive } from '../lab/proc'
 import { type AppUnderTest, openAppUnderTest } from './app-under-test'
 import { UI_TIMEOUT, attr, text, until } from './locators'
 
@@ -27,18 +26,12 @@ let page: Page
 let pageErrors: string[] = []
 let app: AppUnderTest | undefined
 let labId = ''
-const labPids = new Set<number>()
 
 const editor = (): Locator => page.getByTestId('conf-editor')
 const field = (key: string): Locator => editor().locator(`[data-testid="conf-field"][data-key="${key}"]`)
 const textArea = (): Locator => editor().locator('[data-testid="conf-text"]')
 const review = (): Locator => page.getByTestId('conf-review')
 
-const rememberPids = async (): Promise<void> => {
-  if (!labId) return
-  const s = await service.getLab(labId).catch(() => null)
-  for (const m of [...(s?.nodes ?? []), ...(s?.sentinels ?? [])]) if (m.pid > 0) labPids.add(m.pid)
-}
 
 /** SENTINEL MASTER <name> on one sentinel, as a record. */
 async function sentinelMaster(port: number, name: string, password: string): Promise<Record<string, string>> {
@@ -67,13 +60,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await context?.close()
-  await rememberPids().catch(() => {})
-  await service?.shutdown()
-  await bridge?.close()
-  const left = [...labPids].filter(alive)
-  app?.removeDirs()
-  expect(left).toEqual([])
+  // No lab process may outlive the test.
+  expect(app ? await app.close(bridge) : []).toEqual([])
 }, 30_000)
 
 describe('config editing in Chromium', () => {
@@ -86,7 +74,7 @@ describe('config editing in Chromium', () => {
     labId = (await page.getByTestId('lab-view').getAttribute('data-id')) ?? ''
     expect(labId).not.toBe('')
     await until(() => page.locator('[data-testid="lab-sentinel"] [data-testid="ok"]').allTextContents()).toEqual(['OK', 'OK', 'OK'])
-    await rememberPids()
+    await app!.rememberLabPids()
   }, 60_000)
 
   it("changes a sentinel's down-after-milliseconds: a bad value is flagged inline, the diff says live, and SENTINEL MASTER reports the new value", async () => {
@@ -433,7 +421,7 @@ describe('config editing in Chromium', () => {
 
     // The lab stops: "read by … (running)" follows.
     await until(() => text(editor().locator('.owner'))).toBe(`read by ${replica.name} (running)`)
-    await rememberPids()
+    await app!.rememberLabPids()
     await service.stopLab(labId)
     await until(() => text(editor().locator('.owner')), 30_000).toBe(`read by ${replica.name} (not running)`)
   }, 90_000)

@@ -28,7 +28,6 @@ let page: Page
 let pageErrors: string[] = []
 let app: AppUnderTest | undefined
 /** Every pid any lab ever had, to prove none is left. */
-const labPids = new Set<number>()
 /** The lab created first, and the one created beside it. */
 let firstId = ''
 let secondId = ''
@@ -38,13 +37,6 @@ const nodes = (role: string): Locator => view().locator(`[data-testid="lab-node"
 const node = (name: string): Locator => view().locator(`[data-testid="lab-node"][data-name="${name}"]`)
 const events = (type: string, source: 'lab' | 'sentinel'): Locator => view().locator(`[data-testid="lab-event"][data-source="${source}"][data-type="${type}"]`)
 const items = (): Locator => page.getByTestId('lab-item')
-const rememberPids = async (): Promise<void> => {
-  for (const l of await service.listLabs()) {
-    if (l.kind !== 'owned' || l.runningElsewhere) continue
-    const s = await service.getLab(l.id).catch(() => null)
-    for (const m of [...(s?.nodes ?? []), ...(s?.sentinels ?? [])]) if (m.pid > 0) labPids.add(m.pid)
-  }
-}
 /** Open a card's action menu and pick an action. */
 const act = async (card: Locator, label: RegExp): Promise<void> => {
   await card.getByTestId('member-menu').click()
@@ -62,13 +54,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await context?.close()
-  await rememberPids().catch(() => {})
-  await service?.shutdown()
-  await bridge?.close()
-  const left = [...labPids].filter(alive)
-  app?.removeDirs()
-  expect(left).toEqual([])
+  // No lab process may outlive the test.
+  expect(app ? await app.close(bridge) : []).toEqual([])
 }, 30_000)
 
 describe('lab screen in Chromium', () => {
@@ -96,7 +83,7 @@ describe('lab screen in Chromium', () => {
     expect(await view().locator('[data-testid="lab-sentinel"] [data-testid="believes"]').allTextContents()).toEqual([masterPort, masterPort, masterPort])
     for (const pid of await view().locator('[data-testid="lab-node"] [data-testid="pid"]').allTextContents()) expect(Number(pid)).toBeGreaterThan(0)
     expect(await text(page.getByTestId('lab-dir'))).toBe((await service.getLab(firstId)).dir)
-    await rememberPids()
+    await app!.rememberLabPids()
     await page.screenshot({ path: join(shots, 'lab-healthy-light.png') })
   })
 
@@ -125,7 +112,7 @@ describe('lab screen in Chromium', () => {
     expect(pid).toBeGreaterThan(0)
     expect(pid).not.toBe(oldPid)
     await until(() => text(page.getByTestId('lab-state')), FAILOVER_TIMEOUT).toBe('HEALTHY')
-    await rememberPids()
+    await app!.rememberLabPids()
     await page.screenshot({ path: join(shots, 'lab-kill-recovered-light.png') })
   }, 120_000)
 
@@ -143,7 +130,7 @@ describe('lab screen in Chromium', () => {
     // The old master rejoins as a linked replica (fast timers).
     await until(() => view().locator('[data-testid="lab-node"] [data-testid="link"]').allTextContents(), FAILOVER_TIMEOUT).toEqual(['up', 'up'])
     await until(() => text(page.getByTestId('lab-state'))).toBe('HEALTHY')
-    await rememberPids()
+    await app!.rememberLabPids()
   }, 90_000)
 
   it('pauses a replica (the paused badge shows) and resumes it (the badge goes)', async () => {
@@ -217,7 +204,7 @@ describe('lab screen in Chromium', () => {
     expect(a.filter((p) => b.includes(p))).toEqual([])
     const shown = (await view().locator('[data-testid="lab-node"] [data-testid="port"]').allTextContents()).map((p) => Number(p.slice(1)))
     for (const p of shown) expect(b).toContain(p)
-    await rememberPids()
+    await app!.rememberLabPids()
     await page.screenshot({ path: join(shots, 'lab-two-labs-light.png') })
 
     // The same screen in the dark theme, with a node's menu open.
@@ -300,13 +287,13 @@ describe('lab screen in Chromium', () => {
   })
 
   it('stops the first lab: nothing is left running', async () => {
-    await rememberPids()
+    await app!.rememberLabPids()
     await page.getByRole('button', { name: 'Stop', exact: true }).click()
     await until(() => text(page.getByTestId('lab-state')), 30_000).toBe('STOPPED')
     await page.getByRole('button', { name: 'Start', exact: true }).waitFor({ state: 'visible' })
     await until(() => attr(page.locator(`[data-testid="lab-item"][data-id="${firstId}"]`), 'data-state')).toBe('stopped')
-    expect(labPids.size).toBeGreaterThanOrEqual(12)
-    expect([...labPids].filter(alive)).toEqual([])
+    expect(app!.labPids.size).toBeGreaterThanOrEqual(12)
+    expect([...app!.labPids].filter(alive)).toEqual([])
     await page.screenshot({ path: join(shots, 'lab-stopped-light.png') })
   })
 

@@ -34,7 +34,6 @@ let labId = ''
 let replicaName = ''
 let ini = ''
 /** Every pid the lab ever had, to prove none is left. */
-const labPids = new Set<number>()
 /** The API calls the page sent over the WebSocket, by method. */
 const sent: string[] = []
 
@@ -48,10 +47,6 @@ const pane = (title: string): Locator => page.locator(`[data-testid="log-pane"][
 const channel = (c: 'stdout' | 'stderr'): Locator => page.locator(`[data-testid="log-pane"][data-title="chatty"][data-detail="${c}"]`)
 const rows = (title: string): Locator => pane(title).locator('[data-kind="line"]')
 const rowTexts = async (title: string): Promise<string[]> => (await rows(title).allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim())
-const rememberPids = async (): Promise<void> => {
-  const s = await service.getLab(labId).catch(() => null)
-  for (const m of [...(s?.nodes ?? []), ...(s?.sentinels ?? [])]) if (m.pid > 0) labPids.add(m.pid)
-}
 /** An element's computed background colour (run in the page; this file has no DOM types). */
 const BACKGROUND = (el: unknown): string =>
   (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor
@@ -108,13 +103,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await context?.close()
-  await rememberPids().catch(() => {})
-  await service?.shutdown()
-  await bridge?.close()
-  const left = [...labPids].filter(alive)
-  app?.removeDirs()
-  expect(left).toEqual([])
+  // No lab process may outlive the test.
+  expect(app ? await app.close(bridge) : []).toEqual([])
 }, 30_000)
 
 describe('log panes in Chromium', () => {
@@ -127,7 +117,7 @@ describe('log panes in Chromium', () => {
     labId = (await view().getAttribute('data-id')) ?? ''
     expect(labId).not.toBe('')
     await until(() => view().locator('[data-testid="lab-sentinel"] [data-testid="ok"]').allTextContents()).toEqual(['OK', 'OK', 'OK'])
-    await rememberPids()
+    await app!.rememberLabPids()
     expect(await page.getByTestId('log-dock').count()).toBe(0)
 
     await sentinelCard('sentinel-1').getByRole('button', { name: 'Log of sentinel-1', exact: true }).click()
@@ -173,7 +163,7 @@ describe('log panes in Chromium', () => {
     // Still following: the newest line is on screen.
     expect(await attr(pane('sentinel-1'), 'data-following')).toBe('true')
     await until(() => text(page.getByTestId('lab-state')), FAILOVER_TIMEOUT).toBe('HEALTHY')
-    await rememberPids()
+    await app!.rememberLabPids()
     await page.screenshot({ path: join(shots, 'logs-switch-master-light.png') })
   }, 90_000)
 
@@ -321,7 +311,7 @@ describe('log panes in Chromium', () => {
     await until(() => attr(pane('sentinel-1'), 'data-status')).toBe('disconnected')
     // Meanwhile the sentinels fail over again: sentinel-1 writes another +switch-master.
     await service.failoverLab(labId)
-    await rememberPids()
+    await app!.rememberLabPids()
     bridge = await app!.startWebBridge({ service, rendererDir, port, token })
     await until(() => text(page.getByTestId('connection')), FAILOVER_TIMEOUT).toBe('connected')
     await until(async () => follows(), FAILOVER_TIMEOUT).toBe(followsBefore + 1)
@@ -335,11 +325,11 @@ describe('log panes in Chromium', () => {
   }, 180_000)
 
   it('stops the lab (the pane shows the sentinel exiting); nothing is left running; closing the last tab removes the dock', async () => {
-    await rememberPids()
+    await app!.rememberLabPids()
     await page.getByRole('button', { name: 'Stop', exact: true }).click()
     await until(() => text(page.getByTestId('lab-state')), 30_000).toBe('STOPPED')
-    expect(labPids.size).toBeGreaterThanOrEqual(6)
-    expect([...labPids].filter(alive)).toEqual([])
+    expect(app!.labPids.size).toBeGreaterThanOrEqual(6)
+    expect([...app!.labPids].filter(alive)).toEqual([])
     await until(async () => (await rowTexts('sentinel-1')).some((l) => l.includes('Sentinel is now ready to exit, bye bye...'))).toBe(true)
     await page.screenshot({ path: join(shots, 'logs-stopped-light.png') })
     const unfollowsBefore = unfollows()
