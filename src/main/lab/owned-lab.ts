@@ -7,7 +7,6 @@ import { basename, join } from 'node:path'
 import type { LabListing, LabNodeAction, LabNodeStatus, LabSpecInput, LabState, LabStatus } from '../../shared/model'
 import { ApiError } from '../api-guard'
 import type { TimelineEntry } from '../sentinel/timeline'
-import type { Topology } from '../sentinel/topology'
 import { SentinelWatcher } from '../sentinel/watcher'
 import type { Supervisor } from '../supervisor/supervisor'
 import { readLab } from './blueprint'
@@ -210,7 +209,7 @@ export class OwnedLab {
       const r = await requestFailover(lab)
       this.note('failover', `failover done: 127.0.0.1:${r.from} -> 127.0.0.1:${r.to} in ${r.ms} ms`)
       // The answer should show the new master: wait (bounded) for the watcher to have it too.
-      if (this.watcher) await this.modelShows(this.watcher, (t) => t.master?.port === r.to, 2000)
+      if (this.watcher) await this.watcher.whenModel((t) => t.master?.port === r.to, 2000)
     } catch (e) {
       throw new ApiError(e instanceof Error ? e.message : String(e), 'failed')
     }
@@ -354,26 +353,10 @@ export class OwnedLab {
    */
   private modelCaughtUp(watcher: SentinelWatcher, timeoutMs: number): Promise<void> {
     const lab = this.layout!
-    return this.modelShows(watcher, (topology) => {
+    return watcher.whenModel((topology) => {
       const facts = { procs: this.supervisor?.snapshot().processes ?? [], topology, live: true, paused: this.paused, held: this.held }
       return runningState(nodeStatuses(lab.nodes, facts), sentinelStatuses(lab.sentinels, facts), topology) === 'healthy'
     }, timeoutMs)
-  }
-
-  /** Resolves once the watcher's model satisfies `check`, or after `timeoutMs` anyway. */
-  private modelShows(watcher: SentinelWatcher, check: (t: Topology) => boolean, timeoutMs: number): Promise<void> {
-    const healthy = (): boolean => check(watcher.topology())
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer)
-        watcher.off('topology', check)
-        resolve()
-      }
-      const check = (): void => void (healthy() && done())
-      const timer = setTimeout(done, timeoutMs)
-      watcher.on('topology', check)
-      check()
-    })
   }
 
   private makeWatcher(lab: Lab): SentinelWatcher {

@@ -13,7 +13,8 @@ import { EventEmitter } from 'node:events'
 import Redis from 'ioredis'
 import { type Address, type SentinelEvent, parseSentinelEvent } from './event-parser'
 import { ended, ready } from './connection'
-import { infoReplicas, num, pairs, parseInfo, reason } from './replies'
+import { infoReplicas, num, parseInfo, reason } from './replies'
+import { type SentinelAnswer, askSentinel } from './sentinel-query'
 import { Timeline, type TimelineEntry, type TimelineOptions } from './timeline'
 import { type NodeState, type SentinelState, type Topology, addressId, applyInfo, currentMaster, sameAddress } from './topology'
 
@@ -57,13 +58,8 @@ interface SentinelLink {
   sub: Redis
 }
 
-interface SentinelView {
+interface SentinelView extends SentinelAnswer {
   link: SentinelLink
-  state: Partial<SentinelState>
-  /** Data nodes it knows (the master and its replicas). */
-  discovered: Address[]
-  /** Other sentinels it knows (SENTINEL SENTINELS). */
-  sentinels: Address[]
 }
 
 interface NodeLink {
@@ -119,6 +115,21 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
   /** The model as of now. */
   topology(): Topology {
     return this.snapshot
+  }
+
+  /** Resolves once the model satisfies `wanted`, or after `timeoutMs` anyway. */
+  whenModel(wanted: (t: Topology) => boolean, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        this.off('topology', look)
+        resolve()
+      }
+      const look = (): void => void (wanted(this.snapshot) && done())
+      const timer = setTimeout(done, timeoutMs)
+      this.on('topology', look)
+      look()
+    })
   }
 
   /** Re-read everything now (coalesced with a refresh already running). */
@@ -333,45 +344,7 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
   }
 
   private async querySentinel(l: SentinelLink): Promise<SentinelView> {
-    const name = this.options.masterName
-    try {
-      const [addr, master, replicas, peers, ckquorum] = await Promise.all([
-        l.cmd.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name),
-        l.cmd.call('SENTINEL', 'MASTER', name).then(pairs),
-        l.cmd.call('SENTINEL', 'REPLICAS', name).then((r) => (Array.isArray(r) ? r.map(pairs) : [])),
-        l.cmd.call('SENTINEL', 'SENTINELS', name).then((r) => (Array.isArray(r) ? r.map(pairs) : [])),
-        l.cmd.call('SENTINEL', 'CKQUORUM', name).then(
-          (r) => ({ ok: String(r).startsWith('OK'), message: String(r) }),
-          (e: Error) => {
-            if (/timeout|closed|writeable/i.test(e.message)) throw e
-            return { ok: false, message: e.message }
-          },
-        ),
-      ])
-      const masterAddress = Array.isArray(addr) && addr.length === 2 ? { host: String(addr[0]), port: Number(addr[1]) } : null
-      const discovered: Address[] = []
-      if (masterAddress) discovered.push(masterAddress)
-      for (const r of replicas) if (r.ip && r.port) discovered.push({ host: r.ip, port: Number(r.port) })
-      // Sentinels that Sentinel itself no longer reaches are not worth a connection.
-      const sentinels = peers.filter((p) => p.ip && p.port && !/s_down|disconnected/.test(p.flags ?? '')).map((p) => ({ host: p.ip, port: Number(p.port) }))
-      return {
-        link: l,
-        discovered,
-        sentinels,
-        state: {
-          reachable: true, error: null, masterAddress, runId: l.state.runId,
-          flags: (master.flags ?? '').split(',').filter(Boolean),
-          numSlaves: num(master['num-slaves']),
-          numOtherSentinels: num(master['num-other-sentinels']),
-          quorum: num(master.quorum),
-          downAfterMs: num(master['down-after-milliseconds']),
-          configEpoch: num(master['config-epoch']),
-          ckquorum,
-        },
-      }
-    } catch (e) {
-      return { link: l, discovered: [], sentinels: [], state: { reachable: false, error: reason(e) } }
-    }
+    return { link: l, ...(await askSentinel(l.cmd, this.options.masterName)) }
   }
 
   // ---- the model ----
