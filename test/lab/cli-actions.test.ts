@@ -3,7 +3,7 @@
 // npm test does): failover switches the master; kill master is answered by up's restart
 // policy (held until the sentinels fail over, then back as a replica); STOP / CONT pause and
 // resume; bad names and signals are refused clearly. Afterwards nothing of the lab is left.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Redis from 'ioredis'
@@ -13,6 +13,7 @@ import { waitHealthy } from '../../src/main/lab/health'
 import type { Lab } from '../../src/main/lab/layout'
 import { alive, labProcesses, until } from './proc'
 import { type UpJson, cli, requireBuiltCli, run, stopChildren } from './cli-process'
+import { sentinelStory } from '../helpers/sentinel-story'
 
 beforeAll(requireBuiltCli)
 
@@ -44,14 +45,6 @@ async function healthy(lab: Lab): Promise<number> {
   return r.masterPort!
 }
 
-/** What the sentinels logged about failovers: the failure message of a master assertion. */
-function sentinelStory(lab: Lab): string {
-  const logs = join(lab.dir, 'logs')
-  return readdirSync(logs)
-    .filter((f) => f.startsWith('sentinel'))
-    .flatMap((f) => readFileSync(join(logs, f), 'utf8').split('\n').filter((l) => /[+-](sdown|odown|switch-master|failover|selected|promoted|tilt|convert)/.test(l)).map((l) => `${f}: ${l}`))
-    .join('\n')
-}
 
 function procState(pid: number): string {
   try {
@@ -86,7 +79,7 @@ describe('sentinel-lab failover / kill', () => {
     const [from, to] = [Number(m![1]), Number(m![2])]
     expect(from).toBe(json.master.port)
     expect(json.replicas.map((r) => r.port)).toContain(to)
-    expect(await healthy(lab), sentinelStory(lab)).toBe(to)
+    expect(await healthy(lab), sentinelStory(lab.dir)).toBe(to)
 
     // --json, the other way round.
     const fj = await run(['failover', '--dir', dir, '--json'], root)
@@ -95,7 +88,7 @@ describe('sentinel-lab failover / kill', () => {
     expect(back.from).toBe(to)
     expect(back.ms).toBeGreaterThan(0)
     const master = await healthy(lab)
-    expect(master, sentinelStory(lab)).toBe(back.to)
+    expect(master, sentinelStory(lab.dir)).toBe(back.to)
     const masterNode = lab.nodes.find((n) => n.port === master)!
 
     // kill master: up's policy holds it until the sentinels fail over, then it rejoins as a replica.
