@@ -15,7 +15,7 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve(root, 'src/main/index.ts'),
-          cli: resolve(root, 'src/main/cli.ts'),
+          cli: resolve(root, 'src/main/cli/index.ts'),
         },
         // Format follows package.json: no "type": "module" -> CommonJS.
         output: { format: 'cjs', entryFileNames: '[name].js' },

@@ -17,7 +17,7 @@ import { confVersion, readConfFile, saveConfFile } from '../src/main/conf/conf-f
 import { merge3 } from '../src/main/conf/merge3'
 import { RedisConfDocument } from '../src/main/conf/redis-doc'
 import { validateConf } from '../src/main/conf/validate'
-import { diagnoseFiles } from '../src/main/lab/doctor'
+import { diagnoseFiles } from '../src/main/doctor'
 import { freePorts } from '../src/main/lab/ports'
 import type { BenchResult, Row } from './report'
 import { type Summary, summarize } from './stats'
@@ -64,8 +64,8 @@ export async function confBench(opts: ConfOptions = defaults, progress: (s: stri
   const debian = readFileSync(DEBIAN, 'utf8')
   const home = mkdtempSync(join(tmpdir(), 'sentinel-lab-bench-conf-'))
   process.env['SENTINEL_LAB_HOME'] = home
-  const { LabService } = await import('../src/main/service')
-  const { startWebBridge } = await import('../src/main/server/web-bridge')
+  const { LabService } = await import('../src/main/app/app-service')
+  const { startWebBridge } = await import('../src/main/transport/web-bridge')
   const service = new LabService({ transport: 'web', version: 'bench' })
   const bridge = await startWebBridge({ service, rendererDir: resolve('out/renderer'), port: 0 })
   const notes: string[] = []

@@ -3,7 +3,8 @@
 // names the field, and a well-formed call reaches the service untouched.
 import { describe, expect, it } from 'vitest'
 import type { SentinelLabApi } from '../src/shared/api'
-import { ApiError, dispatch } from '../src/main/api-guard'
+import { ApiError } from '../src/shared/errors'
+import { dispatch } from '../src/main/transport/api-guard'
 
 const calls: { method: string; args: unknown[] }[] = []
 const api = new Proxy({}, {

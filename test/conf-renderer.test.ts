@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { getDirective } from '../src/main/conf/conf-edit'
 import { IniDocument, IniValueError } from '../src/main/conf/ini-doc'
-import { PROGRAM_KEYS, programValueProblem } from '../src/main/conf/ini-schema'
+import { PROGRAM_KEYS, programValueProblem } from '../src/main/supervisor/ini-schema'
 import { merge3 } from '../src/main/conf/merge3'
 import { RedisConfDocument } from '../src/main/conf/redis-doc'
 import { REDIS_DIRECTIVES, SENTINEL_DIRECTIVES } from '../src/main/conf/schema'

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { ApiEventMessage } from '../src/shared/api'
 import type { LabStatus, LogBatch } from '../src/shared/model'
-import type { LabService as LabServiceType } from '../src/main/service'
-import type { WebBridge } from '../src/main/server/web-bridge'
-import { ApiError } from '../src/main/api-guard'
+import type { LabService as LabServiceType } from '../src/main/app/app-service'
+import type { WebBridge } from '../src/main/transport/web-bridge'
+import { ApiError } from '../src/shared/errors'
 import { waitFor } from './helpers/wait'
 
 let home: string
@@ -24,8 +24,8 @@ const follows = (): number => (service.logs as unknown as { follows: Map<number,
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'sentinel-lab-logs-'))
   process.env['SENTINEL_LAB_HOME'] = home
-  const { LabService } = await import('../src/main/service')
-  const { startWebBridge } = await import('../src/main/server/web-bridge')
+  const { LabService } = await import('../src/main/app/app-service')
+  const { startWebBridge } = await import('../src/main/transport/web-bridge')
   service = new LabService({ transport: 'web', version: 'test' })
   service.events.on('event', (m: ApiEventMessage) => void (m.event === 'log' && batches.push(m.payload as LogBatch)))
   bridge = await startWebBridge({ service, rendererDir: resolve(__dirname, '..', 'out', 'renderer'), port: 0 })

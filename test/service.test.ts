@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const home = mkdtempSync(join(tmpdir(), 'sl-service-'))
 process.env.SENTINEL_LAB_HOME = home
-const { LabService } = await import('../src/main/service')
+const { LabService } = await import('../src/main/app/app-service')
 const service = new LabService({ transport: 'web', version: 'test' })
 
 beforeAll(async () => {

@@ -8,8 +8,8 @@ import { networkInterfaces, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import type { LabService as LabServiceType } from '../src/main/service'
-import type { WebBridge } from '../src/main/server/web-bridge'
+import type { LabService as LabServiceType } from '../src/main/app/app-service'
+import type { WebBridge } from '../src/main/transport/web-bridge'
 import type { ApiEventMessage, AppEnvironment, WireResponse } from '../src/shared/api'
 import type { SupervisorSnapshot, TransitionEvent } from '../src/shared/model'
 import { waitFor } from './helpers/wait'
@@ -32,8 +32,8 @@ beforeAll(async () => {
   // Before the service module is loaded: every file the service writes goes here.
   home = mkdtempSync(join(tmpdir(), 'sentinel-lab-web-bridge-'))
   process.env['SENTINEL_LAB_HOME'] = home
-  const { LabService } = await import('../src/main/service')
-  const { startWebBridge } = await import('../src/main/server/web-bridge')
+  const { LabService } = await import('../src/main/app/app-service')
+  const { startWebBridge } = await import('../src/main/transport/web-bridge')
   service = new LabService({ transport: 'web', version: 'test' })
   bridge = await startWebBridge({ service, rendererDir, port: 0 })
 })

@@ -3,11 +3,12 @@
 import { join } from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron'
 import { IPC_CALL, IPC_EVENT } from '../shared/api'
-import { ApiError, dispatch, toErrorData } from './api-guard'
-import { closePageOpens, trackConfOpens } from './conf/conf-service'
-import { pageWants, trackFollows } from './logs/page-follows'
-import { LabService } from './service'
-import { appVersion } from './version'
+import { ApiError } from '../shared/errors'
+import { dispatch, toErrorData } from './transport/api-guard'
+import { closePageOpens, trackConfOpens } from './app/config-files'
+import { pageWants, trackFollows } from './transport/page-follows'
+import { LabService } from './app/app-service'
+import { appVersion } from './platform/version'
 
 let service: LabService
 let quitting = false

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { diffComm } from 'node-diff3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { confCommand } from '../../src/main/conf/conf-command'
+import { confCommand } from '../../src/main/cli/conf-command'
 import { BACKUP_FOLDER, listBackups } from '../../src/main/conf/conf-file'
 import { buildLab } from '../../src/main/lab/blueprint'
-import { ask } from '../../src/main/lab/doctor/resp-probe'
+import { ask } from '../../src/main/sentinel/resp-probe'
 import { freePorts } from '../../src/main/lab/ports'
 
 const temps: string[] = []

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BACKUP_FOLDER, confVersion, ConflictError, listBackups, NotTextError, readConfFile, saveConfFile } from '../../src/main/conf/conf-file'
-import { writeFileAtomic } from '../../src/main/lab/atomic-write'
+import { writeFileAtomic } from '../../src/main/conf/atomic-write'
 
 const temps: string[] = []
 afterEach(() => {

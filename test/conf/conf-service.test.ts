@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { ConfChangedEvent } from '../../src/shared/conf'
 import type { LabStatus } from '../../src/shared/model'
-import { ApiError } from '../../src/main/api-guard'
+import { ApiError } from '../../src/shared/errors'
 import { planApply, publicPlan } from '../../src/main/conf/apply-plan'
 import { confVersion, listBackups } from '../../src/main/conf/conf-file'
 import { waitFor } from '../helpers/wait'
@@ -266,7 +266,7 @@ describe('the doctor', () => {
 
 describe('a page that goes away', () => {
   it('closes the files it held open (web bridge)', async () => {
-    const { startWebBridge } = await import('../../src/main/server/web-bridge')
+    const { startWebBridge } = await import('../../src/main/transport/web-bridge')
     const bridge = await startWebBridge({ service, rendererDir: home, port: 0 })
     try {
       const path = confOf('sentinel-1', 'sentinel.conf')

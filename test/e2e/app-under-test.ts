@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
-import type { LabService } from '../../src/main/service'
-import type { WebBridge, startWebBridge as StartWebBridge } from '../../src/main/server/web-bridge'
+import type { LabService } from '../../src/main/app/app-service'
+import type { WebBridge, startWebBridge as StartWebBridge } from '../../src/main/transport/web-bridge'
 import { alive } from '../lab/proc'
 
 export const rendererDir = resolve('out/renderer')
@@ -47,8 +47,8 @@ export async function openAppUnderTest(options: {
   const profile = mkdtempSync(join(tmpdir(), `sentinel-lab-e2e-${options.name}-chromium-`))
   options.prepare?.(home)
 
-  const { LabService } = await import('../../src/main/service')
-  const { startWebBridge } = await import('../../src/main/server/web-bridge')
+  const { LabService } = await import('../../src/main/app/app-service')
+  const { startWebBridge } = await import('../../src/main/transport/web-bridge')
   const service = new LabService({ transport: 'web', version: 'e2e' })
   const bridge = await startWebBridge({ service, rendererDir, port: 0 })
 

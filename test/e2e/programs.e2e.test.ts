@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path'
 import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import type { LabService as LabServiceType } from '../../src/main/service'
-import type { WebBridge } from '../../src/main/server/web-bridge'
+import type { LabService as LabServiceType } from '../../src/main/app/app-service'
+import type { WebBridge } from '../../src/main/transport/web-bridge'
 import { type AppUnderTest, openAppUnderTest, rendererDir } from './app-under-test'
 import { UI_TIMEOUT, attr, text, until } from './locators'
 
@@ -21,7 +21,7 @@ const shots = resolve('test-results/e2e')
 let work: string
 let service: LabServiceType
 let bridge: WebBridge
-let startWebBridge: typeof import('../../src/main/server/web-bridge').startWebBridge
+let startWebBridge: typeof import('../../src/main/transport/web-bridge').startWebBridge
 let context: BrowserContext
 let page: Page
 let goodIni: string

@@ -8,7 +8,7 @@ import { afterAll, expect } from 'vitest'
 import type { ApiEventMessage } from '../../src/shared/api'
 import type { ConfChangedEvent } from '../../src/shared/conf'
 import type { LabStatus } from '../../src/shared/model'
-import type { LabService } from '../../src/main/service'
+import type { LabService } from '../../src/main/app/app-service'
 import { alive } from '../lab/proc'
 
 export interface ServiceWithLabs {
@@ -24,7 +24,7 @@ export async function serviceWithLabs(prefix: string, beforeShutdown: () => void
   const home = mkdtempSync(join(tmpdir(), prefix))
   // Read by the service's paths when it is imported: set first.
   process.env.SENTINEL_LAB_HOME = home
-  const { LabService } = await import('../../src/main/service')
+  const { LabService } = await import('../../src/main/app/app-service')
   const service = new LabService({ transport: 'web', version: 'test' })
   const confEvents: ConfChangedEvent[] = []
   service.events.on('event', (m: ApiEventMessage) => void (m.event === 'conf' && confEvents.push(m.payload as ConfChangedEvent)))

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { DoctorFinding } from '../../src/shared/conf'
-import { diagnoseFiles } from '../../src/main/lab/doctor'
-import { collectFiles } from '../../src/main/lab/doctor/collect'
-import { doctorCommand } from '../../src/main/lab/doctor-command'
+import { diagnoseFiles } from '../../src/main/doctor'
+import { collectFiles } from '../../src/main/doctor/collect'
+import { doctorCommand } from '../../src/main/cli/doctor-command'
 
 const TUTORIAL = join(import.meta.dirname, 'fixtures', 'tutorial')
 const file = (rel: string): string => join(TUTORIAL, rel)

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { LabStatus } from '../../src/shared/model'
-import { ApiError } from '../../src/main/api-guard'
+import { ApiError } from '../../src/shared/errors'
 import { LabRegistry } from '../../src/main/lab/lab-registry'
 import { alive, labProcesses, until } from './proc'
 

@@ -5,7 +5,7 @@
 // and Redis 7.0's rewrite would change it behind their back (a generated block with the
 // default user's password hash, `dir` re-quoted). Sentinel persists SENTINEL SET itself.
 import type { ApplyOutcome } from '../../shared/conf'
-import { RedisPool } from '../lab/redis-pool'
+import { RedisPool } from '../sentinel/redis-pool'
 import type { PlannedApply, PlannedStep } from './apply-plan'
 
 export interface LiveTarget {

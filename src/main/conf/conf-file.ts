@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { writeFileAtomic } from '../lab/atomic-write'
+import { writeFileAtomic } from './atomic-write'
 
 export interface ConfFileOnDisk {
   text: string

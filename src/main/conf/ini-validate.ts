@@ -5,7 +5,7 @@
 import type { ConfDiagnostic, Severity } from '../../shared/conf'
 import { processOrGroupName } from '../supervisor/datatypes'
 import { type IniLine, keySpans, spanValue } from './ini-lines'
-import { closestKey, KNOWN_SECTION, PROGRAM_KEYS, programValueProblem, SECTION_KEYS } from './ini-schema'
+import { closestKey, KNOWN_SECTION, PROGRAM_KEYS, programValueProblem, SECTION_KEYS } from '../supervisor/ini-schema'
 
 const PROGRAM_KEY_NAMES = PROGRAM_KEYS.map((k) => k.name)
 

@@ -3,7 +3,7 @@
 // only; its one action is a manual failover through the sentinels. No process is owned.
 import Redis from 'ioredis'
 import type { AttachTarget, LabListing, LabState, LabStatus } from '../../shared/model'
-import { ApiError } from '../api-guard'
+import { ApiError } from '../../shared/errors'
 import { reason } from '../sentinel/replies'
 import { SentinelWatcher } from '../sentinel/watcher'
 import { requestFailover } from './failover'

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { dataDir } from '../paths'
-import { writeFileAtomic } from './atomic-write'
+import { dataDir } from '../platform/paths'
+import { writeFileAtomic } from '../conf/atomic-write'
 import { type RedisBinaries, findRedisBinaries } from './binaries'
 import {
   type Lab, type LabMembers, type LabPorts, type NodeMember, type SentinelMember,

@@ -18,7 +18,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { writeFileAtomic } from './atomic-write'
+import { writeFileAtomic } from '../conf/atomic-write'
 import { FAST_TIMERS } from './fast-timers'
 import type { Lab, LabNode, LabSentinel } from './layout'
 import { renderRedisConf, renderSentinelConf } from './render'

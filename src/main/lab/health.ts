@@ -6,7 +6,7 @@
 // Connections fail fast (lazyConnect, no offline queue, no retries, short timeouts) and
 // are all closed before a check returns.
 import { pairs, parseInfo, reason } from '../sentinel/replies'
-import { RedisPool } from './redis-pool'
+import { RedisPool } from '../sentinel/redis-pool'
 
 export interface HealthTarget {
   masterName: string

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
 import type { AttachTarget, LabListing, LabSpecInput, LabStatus } from '../../shared/model'
-import { ApiError } from '../api-guard'
+import { ApiError } from '../../shared/errors'
 import { type RunState, RunStateFile, ownerAlive, stopSurvivors, survivors } from '../supervisor/recovery'
 import { AttachedLab, type AttachSource, addressSource } from './attached-lab'
 import { labsRoot, readLab } from './blueprint'

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { UpdateResult } from '../../shared/model'
-import { writeFileAtomic } from './atomic-write'
+import { writeFileAtomic } from '../conf/atomic-write'
 import { readLabFile, renderLabJson } from './blueprint'
 import type { Lab } from './layout'
 import { MembershipError, type Op } from './membership-op'

@@ -9,7 +9,7 @@ import type { ProcessInfo } from '../../shared/model'
 import { reason } from '../sentinel/replies'
 import type { Supervisor } from '../supervisor/supervisor'
 import type { Lab } from './layout'
-import { RedisPool } from './redis-pool'
+import { RedisPool } from '../sentinel/redis-pool'
 
 /**
  * What membership changes need: the running lab and its supervisor. The caller's object is

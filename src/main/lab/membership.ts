@@ -26,7 +26,7 @@
 // - membership-layout.ts: the new member's name and port, the next lab's layout.
 import { readFileSync, rmSync } from 'node:fs'
 import { pairs, parseInfo, reason } from '../sentinel/replies'
-import { writeFileAtomic } from './atomic-write'
+import { writeFileAtomic } from '../conf/atomic-write'
 import { randomMyid } from './blueprint'
 import { applyFastTimers } from './fast-timers'
 import { membersOf } from './layout'

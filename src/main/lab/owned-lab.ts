@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { LabListing, LabNodeAction, LabNodeStatus, LabSpecInput, LabState, LabStatus } from '../../shared/model'
-import { ApiError } from '../api-guard'
+import { ApiError } from '../../shared/errors'
 import type { TimelineEntry } from '../sentinel/timeline'
 import { SentinelWatcher } from '../sentinel/watcher'
 import type { Supervisor } from '../supervisor/supervisor'

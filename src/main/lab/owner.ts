@@ -5,7 +5,7 @@
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { processStartTime } from '../supervisor/recovery'
-import { writeFileAtomic } from './atomic-write'
+import { writeFileAtomic } from '../conf/atomic-write'
 
 export interface OwnedProcess {
   name: string

@@ -8,7 +8,7 @@
 import { readConfFile } from '../conf/conf-file'
 import { setDirective } from '../conf/conf-edit'
 import { RedisConfDocument } from '../conf/redis-doc'
-import { writeFileAtomic } from './atomic-write'
+import { writeFileAtomic } from '../conf/atomic-write'
 
 /** Point `conf` at 127.0.0.1:`masterPort`; answers why not when it could not. */
 export function pointAtNewMaster(conf: string, masterPort: number): string | null {

@@ -7,7 +7,7 @@ import { hostname, homedir, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { globSync } from 'tinyglobby'
 import type { ConfigIssue } from '../../shared/model'
-import { PROGRAM_KEYS as PROGRAM_KEY_INFO } from '../conf/ini-schema'
+import { PROGRAM_KEYS as PROGRAM_KEY_INFO } from './ini-schema'
 import {
   autoRestart,
   boolean,

@@ -1,0 +1,79 @@
+// `sentinel-lab doctor PATH... [--json]`: the doctor on files and folders, printed like a
+// compiler's diagnostics, with each file's validation diagnostics (what the editor shows
+// inline: a value Redis refuses stops it at start) among the findings. Passwords are masked
+// in both outputs. Exit status: 1 when any finding is an error, 0 otherwise, 2 when the
+// command line or a path is wrong.
+import { parseArgs } from 'node:util'
+import { PathError, collectFiles } from '../doctor/collect'
+import { formatFinding, summarize } from '../doctor/format'
+import { byLocation } from '../doctor/finding'
+import { diagnoseFiles, diagnoseLive } from '../doctor/index'
+import { maskFinding } from '../doctor/secrets'
+import { validationFindings } from '../doctor/validation'
+import type { DoctorFinding } from '../../shared/conf'
+
+export const DOCTOR_HELP = `Usage: sentinel-lab doctor PATH... [--json] [--files-only] [--verbose]
+
+Checks redis.conf, sentinel.conf and supervisor .ini files for the mistakes that break a
+Sentinel deployment: a missing masterauth, copied sentinel myids, daemonize under a
+supervisor, a master restarted empty, quorum and sentinel counts, passwords that differ,
+ports used twice, and more. PATH is a file or a folder (its *.conf and *.ini files, two
+levels of subfolders deep); files given together are checked as one deployment. While the
+processes run it also checks what they show: ports taken by something else, a sentinel
+monitoring a replica, a password changed at run time, config files that cannot be rewritten,
+a file edited since its process started (the process still runs the old value). Each
+file is also checked line by line as the editor checks it (a value Redis refuses, an
+unknown directive, an option for a master no 'sentinel monitor' names): these are
+findings too, with the checker's code as id (bad-value, unknown-directive, ...).
+
+Prints each finding as path:line:col: severity [id] title, with an explanation and, where
+one is safe, a fix. A fix is applied with the app (the doctor panel) or with
+'sentinel-lab conf set FILE DIRECTIVE VALUE...' / 'sentinel-lab conf unset FILE DIRECTIVE'.
+Passwords are printed as ******** in both outputs, the fixes' included: take the password
+from your own records when you apply such a fix by hand. Exit status: 1 if any finding is
+an error, 0 otherwise, 2 on a bad path or option.
+
+Options:
+  --json         print one JSON object: {"files":[...],"findings":[...],"errors":N,"warnings":N,"notes":N}
+  --files-only   only read the files: do not connect to the ports they name
+  -v, --verbose  also print the checker's notes (old spellings such as slaveof, order hints)
+  -h, --help     show this help`
+
+export async function doctorCommand(args: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({ args, options: { json: { type: 'boolean' }, 'files-only': { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true })
+  } catch (e) {
+    process.stderr.write(`sentinel-lab doctor: ${(e as Error).message}\n\n${DOCTOR_HELP}\n`)
+    return 2
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${DOCTOR_HELP}\n`)
+    return 0
+  }
+  if (parsed.positionals.length === 0) {
+    process.stderr.write(`sentinel-lab doctor: which files? give one or more files or folders\n\n${DOCTOR_HELP}\n`)
+    return 2
+  }
+  let files
+  try {
+    files = collectFiles(parsed.positionals)
+  } catch (e) {
+    if (!(e instanceof PathError)) throw e
+    process.stderr.write(`sentinel-lab doctor: ${e.message}\n`)
+    return 2
+  }
+  const rules: DoctorFinding[] = parsed.values['files-only'] ? diagnoseFiles(files) : await diagnoseLive(files)
+  const checked = validationFindings(files, { verbose: parsed.values.verbose === true })
+  const findings = [...rules, ...checked].sort(byLocation).map(maskFinding)
+  const count = (s: DoctorFinding['severity']): number => findings.filter((f) => f.severity === s).length
+  const errors = count('error')
+  if (parsed.values.json) {
+    const report = { files: files.map((f) => f.path), findings, errors, warnings: count('warning'), notes: count('info') }
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+  } else {
+    for (const f of findings) process.stdout.write(`${formatFinding(f)}\n\n`)
+    process.stdout.write(`${summarize(findings, files.length)}\n`)
+  }
+  return errors > 0 ? 1 : 0
+}

@@ -1,0 +1,168 @@
+// The headless web bridge: the same API as Electron's IPC, over a WebSocket on loopback,
+// plus the built renderer over HTTP. It binds 127.0.0.1 only, requires a random token,
+// and refuses WebSocket connections from other origins and requests for other hosts (a
+// web page the user visits cannot drive it, not even through DNS rebinding).
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, normalize, sep } from 'node:path'
+import { WebSocket, WebSocketServer } from 'ws'
+import { type ApiEventMessage, WS_PATH, type WireRequest, type WireResponse } from '../../shared/api'
+import { MAX_CONF_TEXT, dispatch, toErrorData } from './api-guard'
+import { closePageOpens, trackConfOpens } from '../app/config-files'
+import { pageWants, trackFollows } from './page-follows'
+import type { LabService } from '../app/app-service'
+
+export interface WebBridgeOptions {
+  service: LabService
+  /** The built renderer (out/renderer). */
+  rendererDir: string
+  /** 0 picks a free port. */
+  port?: number
+  token?: string
+}
+
+export interface WebBridge {
+  url: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+}
+
+export async function startWebBridge(options: WebBridgeOptions): Promise<WebBridge> {
+  const token = options.token ?? randomBytes(24).toString('base64url')
+  let port = 0
+  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`]
+  const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`)
+
+  const server = createServer((req, res) => {
+    if (!allowedHosts().includes(req.headers.host ?? '')) return deny(res, 421, 'wrong host')
+    if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'method not allowed')
+    void serveStatic(options.rendererDir, req, res, port)
+  })
+  // Room for mergeConf's three config texts of up to MAX_CONF_TEXT each, JSON-escaped.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * MAX_CONF_TEXT })
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const ok =
+      url.pathname === WS_PATH &&
+      allowedHosts().includes(req.headers.host ?? '') &&
+      allowedOrigins().includes(req.headers.origin ?? '') &&
+      sameSecret(url.searchParams.get('token') ?? '', token)
+    if (!ok) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+  })
+
+  // Each page's follows, for sending it only its own log lines.
+  const followsOf = new WeakMap<WebSocket, Set<number>>()
+  const forward = (message: ApiEventMessage): void => {
+    const data = JSON.stringify(message)
+    for (const client of wss.clients) {
+      if (client.readyState === WebSocket.OPEN && pageWants(followsOf.get(client) ?? new Set(), message)) client.send(data)
+    }
+  }
+  options.service.events.on('event', forward)
+
+  wss.on('connection', (ws) => {
+    // Logs this page follows and config files it holds open: a page that goes away stops
+    // following and watching them.
+    const follows = new Set<number>()
+    followsOf.set(ws, follows)
+    const opens = new Map<string, number>()
+    const closeOpens = (): void => closePageOpens(opens, (path) => options.service.closeConfFile(path))
+    ws.on('close', () => {
+      for (const id of follows) void options.service.unfollowLog(id)
+      follows.clear()
+      closeOpens()
+    })
+    ws.on('message', async (raw) => {
+      let req: Partial<WireRequest>
+      try {
+        const parsed: unknown = JSON.parse(String(raw))
+        // Only a plain object is a request; anything else ends the connection.
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object')
+        req = parsed as Partial<WireRequest>
+      } catch {
+        return ws.close(1003, 'expected a JSON request object')
+      }
+      const reply: WireResponse = { id: typeof req.id === 'number' ? req.id : -1 }
+      try {
+        reply.result = await dispatch(options.service, req.method, req.args)
+        trackFollows(follows, req.method, req.args, reply.result)
+        trackConfOpens(opens, req.method, req.args)
+        // The page went away while the follow or open was starting: nobody will ever end it.
+        if (ws.readyState !== WebSocket.OPEN) {
+          for (const id of follows) void options.service.unfollowLog(id)
+          closeOpens()
+        }
+      } catch (e) {
+        reply.error = toErrorData(e)
+      }
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(reply))
+    })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      options.service.events.off('event', forward)
+      for (const c of wss.clients) c.terminate()
+      wss.close()
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+function deny(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain' }).end(text)
+}
+
+async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, port: number): Promise<void> {
+  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname)
+  const rel = normalize(pathname === '/' ? '/index.html' : pathname).replace(/^([/\\])+/, '')
+  const file = join(root, rel)
+  if (!file.startsWith(root + sep) || rel.split(sep).includes('..')) return deny(res, 403, 'forbidden')
+  let body: Buffer
+  try {
+    body = await readFile(file)
+  } catch {
+    return deny(res, 404, 'not found')
+  }
+  res.writeHead(200, {
+    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy':
+      `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; ` +
+      `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
+  })
+  res.end(req.method === 'HEAD' ? undefined : body)
+}
