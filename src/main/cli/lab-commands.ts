@@ -4,7 +4,8 @@
 // process of the lab). The password is never printed.
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import Redis from 'ioredis'
+import type Redis from 'ioredis'
+import { failFastClient } from '../sentinel/redis-pool'
 import { labsRoot, readLab } from '../lab/blueprint'
 import { FailoverError, requestFailover } from '../lab/failover'
 import { checkHealth } from '../lab/health'
@@ -207,14 +208,6 @@ function openLab(command: string, dir: string): Lab | null {
   return readLab(dir)
 }
 
-function client(port: number, password?: string): Redis {
-  const c = new Redis({
-    host: '127.0.0.1', port, password, lazyConnect: true, enableOfflineQueue: false, enableReadyCheck: false,
-    connectTimeout: 500, commandTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null,
-  })
-  c.on('error', () => {})
-  return c
-}
 
 function reason(e: unknown): string {
   const x = e as { code?: string; message?: string }
@@ -231,7 +224,7 @@ function fields(text: string): Record<string, string> {
 }
 
 async function ask<T>(port: number, password: string | undefined, f: (c: Redis) => Promise<T>): Promise<T> {
-  const c = client(port, password)
+  const c = failFastClient(port, password)
   try {
     await c.connect()
     return await f(c)

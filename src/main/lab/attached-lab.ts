@@ -1,7 +1,7 @@
 // A Sentinel deployment the app watches but does not run (attach mode): a lab folder run by
 // `sentinel-lab up` in a terminal, or any sentinels given by address. Topology and timeline
 // only; its one action is a manual failover through the sentinels. No process is owned.
-import Redis from 'ioredis'
+import { failFastClient } from '../sentinel/redis-pool'
 import type { AttachTarget, LabListing, LabState, LabStatus } from '../../shared/model'
 import { ApiError } from '../../shared/errors'
 import { reason } from '../sentinel/replies'
@@ -151,7 +151,7 @@ export class AttachedLab {
 
 /** The server's answer when it refuses `password` (WRONGPASS, NOAUTH), else null (also when unreachable). */
 async function authRefusal(host: string, port: number, password: string | undefined): Promise<string | null> {
-  const c = new Redis({ host, port, password, lazyConnect: true, enableOfflineQueue: false, connectTimeout: 1000, commandTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null })
+  const c = failFastClient(port, password, 1000, host)
   let seen: string | null = null
   c.on('error', (e: Error) => (seen ??= e.message))
   try {

@@ -10,7 +10,8 @@
 // the others with its next hello, so with 200 (an 800 ms wait) a sentinel converted the
 // freshly promoted replica back under load, and the sentinels then failed over a second
 // time (seen in 1 of 12 runs). 4 x 600 = 2.4 s leaves a margin over 1 s + one hello.
-import Redis from 'ioredis'
+import type Redis from 'ioredis'
+import { failFastClient } from '../sentinel/redis-pool'
 import type { ProcessInfo } from '../../shared/model'
 import type { Lab } from './layout'
 
@@ -22,7 +23,7 @@ export const FAST_TIMERS: Readonly<Record<string, number>> = Object.freeze({
 
 /** The timers a sentinel runs with now (SENTINEL DEBUG without arguments), keys lower-case. */
 export async function readTimers(port: number): Promise<Record<string, number>> {
-  const c = client(port)
+  const c = failFastClient(port)
   try {
     await c.connect()
     const reply = (await c.call('SENTINEL', 'DEBUG')) as unknown[]
@@ -42,7 +43,7 @@ export async function applyFastTimers(port: number, options: { timeoutMs?: numbe
   const deadline = Date.now() + (options.timeoutMs ?? 5000)
   const args = Object.entries(FAST_TIMERS).flatMap(([k, v]) => [k, String(v)])
   for (;;) {
-    const c = client(port)
+    const c = failFastClient(port)
     try {
       try {
         await c.connect()
@@ -93,11 +94,3 @@ export function keepFastTimers(source: SpawnSource, lab: Lab | (() => Lab), hook
   return () => void source.off('process', listener)
 }
 
-function client(port: number): Redis {
-  const c = new Redis({
-    host: '127.0.0.1', port, lazyConnect: true, enableOfflineQueue: false, enableReadyCheck: false,
-    connectTimeout: 500, commandTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null,
-  })
-  c.on('error', () => {})
-  return c
-}

@@ -4,7 +4,7 @@
 // crash), STOP (a pause: alive but silent, as in a long GC or a frozen VM) or CONT.
 // A paused process cannot answer, so its pid is then found in /proc by the same mark.
 import { readFileSync, readdirSync } from 'node:fs'
-import Redis from 'ioredis'
+import { failFastClient } from '../sentinel/redis-pool'
 import { parseInfo } from '../sentinel/replies'
 import type { Lab } from './layout'
 import { askMasterPorts, mostReported } from './sentinel-ask'
@@ -45,17 +45,9 @@ function members(lab: Lab): LabMember[] {
   ]
 }
 
-function client(port: number, password?: string): Redis {
-  const c = new Redis({
-    host: '127.0.0.1', port, password, lazyConnect: true, enableOfflineQueue: false, enableReadyCheck: false,
-    connectTimeout: 500, commandTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null, reconnectOnError: () => false,
-  })
-  c.on('error', () => {})
-  return c
-}
 
 async function info(port: number, password: string | undefined, section: string): Promise<Record<string, string>> {
-  const c = client(port, password)
+  const c = failFastClient(port, password)
   try {
     await c.connect()
     return parseInfo(await c.info(section))

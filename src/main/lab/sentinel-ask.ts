@@ -2,7 +2,8 @@
 // all of them at once over short-timeout connections that are kept for repeated polls and
 // all closed by close(). A sentinel that does not answer counts as null, never as an error:
 // the callers decide what a silent sentinel means.
-import Redis from 'ioredis'
+import type Redis from 'ioredis'
+import { RedisPool } from '../sentinel/redis-pool'
 
 /** A sentinel to ask: a lab's (127.0.0.1) or any, by address. */
 export interface SentinelAddress {
@@ -11,11 +12,12 @@ export interface SentinelAddress {
 }
 
 export class SentinelClients {
-  private readonly clients = new Map<string, Redis>()
-  private closed = false
+  private readonly pool: RedisPool
 
   /** `password`: the sentinels' own requirepass (a lab's sentinels have none). */
-  constructor(private readonly timeoutMs = 500, private readonly password?: string) {}
+  constructor(timeoutMs = 500, private readonly password?: string) {
+    this.pool = new RedisPool(timeoutMs)
+  }
 
   /** The master port each sentinel reports (null: no answer, or it knows no such master). */
   async masterPorts(sentinels: readonly SentinelAddress[], masterName: string): Promise<(number | null)[]> {
@@ -36,37 +38,12 @@ export class SentinelClients {
   }
 
   close(): void {
-    this.closed = true
-    for (const c of this.clients.values()) c.disconnect()
-    this.clients.clear()
+    this.pool.close()
   }
 
   /** A ready connection to the sentinel, reusing the last one while it is up. */
-  async get(s: SentinelAddress): Promise<Redis> {
-    if (this.closed) throw new Error('closed')
-    const host = s.host ?? '127.0.0.1'
-    const key = `${host}:${s.port}`
-    const existing = this.clients.get(key)
-    if (existing?.status === 'ready') return existing
-    existing?.disconnect()
-    const c = new Redis({
-      host, port: s.port, password: this.password, lazyConnect: true, enableOfflineQueue: false, enableReadyCheck: false,
-      connectTimeout: this.timeoutMs, commandTimeout: this.timeoutMs,
-      maxRetriesPerRequest: 0, retryStrategy: () => null, reconnectOnError: () => false,
-    })
-    let socketError: Error | null = null
-    c.on('error', (e: Error) => (socketError = e)) // reported through the failing call
-    this.clients.set(key, c)
-    try {
-      await c.connect()
-    } catch (e) {
-      c.disconnect()
-      if (this.clients.get(key) === c) this.clients.delete(key)
-      throw socketError ?? e // "connect ECONNREFUSED" says more than "Connection is closed."
-    }
-    // close() may have run while connecting: do not leave this one open.
-    if (this.closed) c.disconnect()
-    return c
+  get(s: SentinelAddress): Promise<Redis> {
+    return this.pool.getAt(s.host ?? '127.0.0.1', s.port, this.password)
   }
 }
 
