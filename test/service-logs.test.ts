@@ -127,4 +127,29 @@ describe('logs through the service', () => {
     ws.close()
     await waitFor(() => follows() === 0, 'the follow to end with its page', 5000)
   })
+
+  it("ends an Electron window's follows and open files with its page (IPC adapter), also for a call still running when the page left", async () => {
+    const { IpcPages } = await import('../src/main/transport/ipc-pages')
+    const pages = new IpcPages(service)
+    const source = { kind: 'lab', lab: lab.id, member: 'sentinel-1' }
+    const conf = (await service.listConfFiles(lab.id)).find((f) => f.member === 'sentinel-1')!.path
+    const opened = await pages.call(7, 'followLog', [source, 5])
+    expect(opened.error).toBeUndefined()
+    expect(follows()).toBe(1)
+    expect((await pages.call(7, 'openConfFile', [conf])).error).toBeUndefined()
+    expect(service.conf.isOpen(conf)).toBe(true)
+    // Another window is not sent this page's lines; the page itself is.
+    const line = { event: 'log', payload: { id: (opened.result as { id: number }).id, lines: [] } } as unknown as ApiEventMessage
+    expect([pages.wants(7, line), pages.wants(8, line)]).toEqual([true, false])
+    pages.pageGone(7) // a reload or a closed window
+    expect(follows()).toBe(0)
+    expect(service.conf.isOpen(conf)).toBe(false)
+    // The page leaves while its follow is starting: the follow ends as soon as it exists.
+    const late = pages.call(9, 'followLog', [source, 5])
+    pages.pageGone(9)
+    expect((await late).error).toBeUndefined()
+    expect(follows()).toBe(0)
+    // Malformed calls are answered as errors, never thrown.
+    expect((await pages.call(9, 'followLog', ['nope'])).error?.code).toBe('invalid-argument')
+  })
 })

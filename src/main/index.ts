@@ -4,9 +4,8 @@ import { join } from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron'
 import { IPC_CALL, IPC_EVENT } from '../shared/api'
 import { ApiError } from '../shared/errors'
-import { dispatch, toErrorData } from './transport/api-guard'
-import { closePageOpens, trackConfOpens } from './app/config-files'
-import { pageWants, trackFollows } from './transport/page-follows'
+import { toErrorData } from './transport/api-guard'
+import { IpcPages } from './transport/ipc-pages'
 import { LabService } from './app/app-service'
 import { appVersion } from './platform/version'
 
@@ -83,28 +82,20 @@ void app.whenReady().then(() => {
   })
   // No permission (camera, notifications, ...) is ever granted to the renderer.
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))
-  // Logs followed and config files open per window: a closed (or reloaded-away) window
-  // stops following them and watching them.
-  const pages = new Map<number, { follows: Set<number>; opens: Map<string, number> }>()
-  const pageOf = (wc: Electron.WebContents): { follows: Set<number>; opens: Map<string, number> } => {
-    let page = pages.get(wc.id)
-    if (!page) {
-      const mine = (page = { follows: new Set<number>(), opens: new Map<string, number>() })
-      pages.set(wc.id, mine)
-      const drop = (): void => {
-        for (const id of mine.follows) void service.unfollowLog(id)
-        mine.follows.clear()
-        closePageOpens(mine.opens, (path) => service.closeConfFile(path))
-      }
-      // A reload keeps the WebContents: its old page's follows end with the navigation.
-      wc.on('did-start-navigation', (details) => void (details.isMainFrame && !details.isSameDocument && drop()))
-      wc.on('render-process-gone', drop)
-      wc.once('destroyed', () => {
-        drop()
-        pages.delete(wc.id)
-      })
-    }
-    return page
+  // Logs followed and config files open per window's page: a closed (or reloaded-away)
+  // window stops following them and watching them.
+  const pages = new IpcPages(service)
+  const watched = new Set<number>()
+  const watch = (wc: Electron.WebContents): void => {
+    if (watched.has(wc.id)) return
+    watched.add(wc.id)
+    const id = wc.id
+    wc.on('did-start-navigation', (details) => void (details.isMainFrame && !details.isSameDocument && pages.pageGone(id)))
+    wc.on('render-process-gone', () => pages.pageGone(id))
+    wc.once('destroyed', () => {
+      pages.pageGone(id)
+      watched.delete(id)
+    })
   }
   ipcMain.handle(IPC_CALL, async (event, method: unknown, args: unknown) => {
     // Only our own page may call: reject frames loaded from anywhere else.
@@ -112,25 +103,16 @@ void app.whenReady().then(() => {
     if (!url.startsWith('file://') && !(process.env['ELECTRON_RENDERER_URL'] && url.startsWith(process.env['ELECTRON_RENDERER_URL']))) {
       return { error: toErrorData(new ApiError('calls are accepted from the app window only', 'invalid-argument')) }
     }
-    try {
-      const result = await dispatch(service, method, args)
-      if (event.sender.isDestroyed()) {
-        // The window closed while the call ran: a follow or a watch it started has no one to end it.
-        if (method === 'followLog') void service.unfollowLog((result as { id: number }).id)
-        if (method === 'openConfFile') void service.closeConfFile((result as { path: string }).path)
-      } else {
-        const page = pageOf(event.sender)
-        trackFollows(page.follows, method, args, result)
-        trackConfOpens(page.opens, method, args)
-      }
-      return { result }
-    } catch (e) {
-      return { error: toErrorData(e) }
-    }
+    watch(event.sender)
+    const id = event.sender.id
+    const reply = await pages.call(id, method, args)
+    // The window closed while the call ran: its session was closed and ends what the call started.
+    if (event.sender.isDestroyed()) pages.pageGone(id)
+    return reply
   })
   service.events.on('event', (message) => {
     for (const win of BrowserWindow.getAllWindows()) {
-      if (pageWants(pages.get(win.webContents.id)?.follows ?? new Set(), message)) win.webContents.send(IPC_EVENT, message)
+      if (pages.wants(win.webContents.id, message)) win.webContents.send(IPC_EVENT, message)
     }
   })
   buildMenu()

@@ -357,25 +357,3 @@ function requirepassOf(text: string): string | undefined {
   const last = lines[lines.length - 1]
   return last ? RedisConfDocument.args(last.line)[0] : undefined
 }
-
-/**
- * Which files one page (a window, a browser tab) holds open, so that they are closed when
- * it goes away: a closed tab must not leave watches behind. Counts, as a page may open a
- * file twice.
- */
-export function trackConfOpens(opens: Map<string, number>, method: unknown, args: unknown): void {
-  if (!Array.isArray(args) || typeof args[0] !== 'string') return
-  const path = resolve(args[0])
-  if (method === 'openConfFile') opens.set(path, (opens.get(path) ?? 0) + 1)
-  else if (method === 'closeConfFile') {
-    const n = opens.get(path) ?? 0
-    if (n <= 1) opens.delete(path)
-    else opens.set(path, n - 1)
-  }
-}
-
-/** Close every file a page held open. */
-export function closePageOpens(opens: Map<string, number>, close: (path: string) => unknown): void {
-  for (const [path, n] of opens) for (let i = 0; i < n; i++) void close(path)
-  opens.clear()
-}

@@ -9,9 +9,8 @@ import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, sep } from 'node:path'
 import { WebSocket, WebSocketServer } from 'ws'
 import { type ApiEventMessage, WS_PATH, type WireRequest, type WireResponse } from '../../shared/api'
-import { MAX_CONF_TEXT, dispatch, toErrorData } from './api-guard'
-import { closePageOpens, trackConfOpens } from '../app/config-files'
-import { pageWants, trackFollows } from './page-follows'
+import { MAX_CONF_TEXT, toErrorData } from './api-guard'
+import { PageSession } from './page-session'
 import type { LabService } from '../app/app-service'
 
 export interface WebBridgeOptions {
@@ -67,28 +66,19 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
 
-  // Each page's follows, for sending it only its own log lines.
-  const followsOf = new WeakMap<WebSocket, Set<number>>()
+  const sessions = new WeakMap<WebSocket, PageSession>()
   const forward = (message: ApiEventMessage): void => {
     const data = JSON.stringify(message)
     for (const client of wss.clients) {
-      if (client.readyState === WebSocket.OPEN && pageWants(followsOf.get(client) ?? new Set(), message)) client.send(data)
+      if (client.readyState === WebSocket.OPEN && sessions.get(client)?.wants(message)) client.send(data)
     }
   }
   options.service.events.on('event', forward)
 
   wss.on('connection', (ws) => {
-    // Logs this page follows and config files it holds open: a page that goes away stops
-    // following and watching them.
-    const follows = new Set<number>()
-    followsOf.set(ws, follows)
-    const opens = new Map<string, number>()
-    const closeOpens = (): void => closePageOpens(opens, (path) => options.service.closeConfFile(path))
-    ws.on('close', () => {
-      for (const id of follows) void options.service.unfollowLog(id)
-      follows.clear()
-      closeOpens()
-    })
+    const page = new PageSession(options.service)
+    sessions.set(ws, page)
+    ws.on('close', () => page.close())
     ws.on('message', async (raw) => {
       let req: Partial<WireRequest>
       try {
@@ -101,14 +91,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       }
       const reply: WireResponse = { id: typeof req.id === 'number' ? req.id : -1 }
       try {
-        reply.result = await dispatch(options.service, req.method, req.args)
-        trackFollows(follows, req.method, req.args, reply.result)
-        trackConfOpens(opens, req.method, req.args)
-        // The page went away while the follow or open was starting: nobody will ever end it.
-        if (ws.readyState !== WebSocket.OPEN) {
-          for (const id of follows) void options.service.unfollowLog(id)
-          closeOpens()
-        }
+        reply.result = await page.call(req.method, req.args)
       } catch (e) {
         reply.error = toErrorData(e)
       }
