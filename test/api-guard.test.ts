@@ -124,3 +124,14 @@ describe('config editing calls are validated', () => {
     expect(await refused('applyConfEdits', [[{ ...good[0], mode: 0o777 }]])).toMatch(/mode is not an edit field/)
   })
 })
+
+describe('the method table', () => {
+  it('checks every method: a call with one argument too many is refused before the service sees it', async () => {
+    const { API_METHODS } = await import('../src/shared/api')
+    expect(API_METHODS.length).toBeGreaterThan(30)
+    calls.length = 0
+    for (const m of API_METHODS) expect(await refused(m, [0, 0, 0, 0, 0])).toMatch(/expected \d argument/)
+    expect(calls).toEqual([])
+    expect(await refused('constructor', [])).toMatch(/unknown method: constructor/)
+  })
+})

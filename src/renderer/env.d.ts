@@ -1,6 +1,7 @@
 /// <reference types="svelte" />
 /// <reference types="vite/client" />
-import type { ApiErrorData, ApiEventMessage } from '../shared/api'
+import type { ApiEventMessage } from '../shared/api'
+import type { ApiErrorData } from '../shared/errors'
 
 declare global {
   /** What the sandboxed preload exposes in Electron (src/preload/index.ts). Absent in a browser. */

@@ -6,7 +6,7 @@ import type {
   ComposeExportResult,
   LabListing,
   LabNodeAction,
-  LabSpecInput,
+
   LabStatus,
   LogBatch,
   LogFollowStart,
@@ -28,6 +28,12 @@ import type {
   DoctorFinding,
   MergeResult,
 } from './conf'
+import {
+  type ArgCheck, args, attachTarget, confEdits, confText, confVersion, flag, followId, labName, labOrNone, labSpec, logSource,
+  nodeAction, oneOf, path, signalName, tailLines, target,
+} from './api-args'
+import type { ApiErrorData } from './errors'
+import type { LabSpecInput } from './lab-spec'
 
 export interface SentinelLabApi {
   /** What is loaded and running now. */
@@ -133,43 +139,59 @@ export interface AppEnvironment {
   recent: string[]
 }
 
-/** Every method name, for the transports' dispatch and validation. */
-export const API_METHODS = [
-  'getSnapshot',
-  'openConfig',
-  'update',
-  'start',
-  'stop',
-  'restart',
-  'signal',
-  'pickConfigPath',
-  'getEnvironment',
-  'listLabs',
-  'getLab',
-  'createLab',
-  'startLab',
-  'stopLab',
-  'destroyLab',
-  'attachLab',
-  'failoverLab',
-  'labNodeAction',
-  'addLabMember',
-  'removeLabMember',
-  'exportLabCompose',
-  'followLog',
-  'unfollowLog',
-  'revealLog',
-  'listConfFiles',
-  'openConfFile',
-  'closeConfFile',
-  'checkConf',
-  'saveConfFile',
-  'mergeConf',
-  'getConfSchema',
-  'runDoctor',
-  'applyConfEdits',
-] as const satisfies readonly (keyof SentinelLabApi)[]
-export type ApiMethod = (typeof API_METHODS)[number]
+
+/**
+ * The one method table: each call's argument checks (the transports run them before the
+ * service sees a call) and how long a caller waits for it. Adding a call is one line here
+ * plus its implementation in the service.
+ * slow: a stop waits up to stopwaitsecs, a start until the process settled (startsecs); a
+ * lab answers once HEALTHY, once its processes are gone, once the sentinels failed over or
+ * counted a new member; a save with apply may restart a process; the doctor probes every port.
+ * user: it waits for the user (a file dialog).
+ */
+export const API = {
+  getSnapshot: { args: args() },
+  openConfig: { args: args(path), wait: 'slow' },
+  update: { args: args(), wait: 'slow' },
+  start: { args: args(target), wait: 'slow' },
+  stop: { args: args(target), wait: 'slow' },
+  restart: { args: args(target), wait: 'slow' },
+  signal: { args: args(target, signalName) },
+  pickConfigPath: { args: args(oneOf('file', 'folder')), wait: 'user' },
+  getEnvironment: { args: args() },
+  listLabs: { args: args() },
+  getLab: { args: args(labName) },
+  createLab: { args: args(labSpec), wait: 'slow' },
+  startLab: { args: args(labName), wait: 'slow' },
+  stopLab: { args: args(labName), wait: 'slow' },
+  destroyLab: { args: args(labName), wait: 'slow' },
+  attachLab: { args: args(attachTarget), wait: 'slow' },
+  failoverLab: { args: args(labName), wait: 'slow' },
+  labNodeAction: { args: args(labName, labName, nodeAction, flag('confirmed')), wait: 'slow' },
+  addLabMember: { args: args(labName, oneOf('replica', 'sentinel')), wait: 'slow' },
+  removeLabMember: { args: args(labName, labName), wait: 'slow' },
+  exportLabCompose: { args: args(labName), wait: 'slow' },
+  followLog: { args: args(logSource, tailLines) },
+  unfollowLog: { args: args(followId) },
+  revealLog: { args: args(logSource) },
+  listConfFiles: { args: args(labOrNone) },
+  openConfFile: { args: args(path) },
+  closeConfFile: { args: args(path) },
+  checkConf: { args: args(path, confText) },
+  saveConfFile: { args: args(path, confText, confVersion, flag('apply')), wait: 'slow' },
+  mergeConf: { args: args(confText, confText, confText) },
+  getConfSchema: { args: args() },
+  runDoctor: { args: args(labName), wait: 'slow' },
+  applyConfEdits: { args: args(confEdits), wait: 'slow' },
+} as const satisfies Record<keyof SentinelLabApi, { args: ArgCheck; wait?: 'slow' | 'user' }>
+export type ApiMethod = keyof typeof API
+export const API_METHODS = Object.keys(API) as ApiMethod[]
+
+/** How long a caller waits for an answer before it gives up. */
+export function callTimeoutMs(method: ApiMethod): number {
+  const wait = (API[method] as { wait?: 'slow' | 'user' }).wait
+  return wait === 'user' ? 10 * 60_000 : wait === 'slow' ? 90_000 : 15_000
+}
 
 /** Events pushed from the main process to every renderer. */
 export interface ApiEvents {
@@ -194,16 +216,6 @@ export interface ApiEventMessage<K extends ApiEventName = ApiEventName> {
   payload: ApiEvents[K]
 }
 
-/** Errors cross the transports as plain data. */
-export interface ApiErrorData {
-  message: string
-  /**
-   * 'needs-confirmation': the call would lose data; the message says what, and the caller
-   * may ask the user and call again confirmed. 'conflict': a save based on a version the
-   * disk no longer holds (merge, then save again).
-   */
-  code: 'invalid-argument' | 'not-found' | 'failed' | 'needs-confirmation' | 'conflict'
-}
 
 /** Channel names of the Electron transport. */
 export const IPC_CALL = 'sentinel-lab:call'

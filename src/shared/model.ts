@@ -106,17 +106,6 @@ export interface ActionOutcome {
   message: string | null
 }
 
-/** What the Lab view asks for. Every field may be left out (defaults apply). No password: it never crosses the API. */
-export interface LabSpecInput {
-  name?: string
-  replicas?: number
-  sentinels?: number
-  quorum?: number
-  downAfterMs?: number
-  timers?: 'fast' | 'realistic'
-  persistence?: 'none' | 'rdb' | 'aof'
-}
-
 export type LabState = 'stopped' | 'starting' | 'healthy' | 'degraded' | 'stopping' | 'failed'
 
 /** What can be done to one node or sentinel of a lab the app runs. */

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildLab, readLab } from '../../src/main/lab/blueprint'
 import { freePorts } from '../../src/main/lab/ports'
-import { DEFAULTS, SpecError, randomPassword, resolveSpec, validateSpec } from '../../src/main/lab/spec'
+import { LAB_DEFAULTS as DEFAULTS, validateSpec } from '../../src/shared/lab-spec'
+import { SpecError, randomPassword, resolveSpec } from '../../src/main/lab/spec'
 
 describe('lab spec', () => {
   it('defaults follow the tutorial, with a random url-safe password', () => {

@@ -10,7 +10,6 @@ import type {
   ComposeExportResult,
   LabListing,
   LabNodeAction,
-  LabSpecInput,
   LabStatus,
   LogFollowStart,
   LogSource,
@@ -18,6 +17,7 @@ import type {
   Target,
   UpdateResult,
 } from '../../shared/model'
+import type { LabSpecInput } from '../../shared/lab-spec'
 import type {
   ConfCheck,
   ConfEdit,

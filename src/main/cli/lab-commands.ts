@@ -13,13 +13,14 @@ import type { Lab } from '../lab/layout'
 import { NODE_SIGNALS, UnknownNodeError, killNode, parseNodeSignal } from '../lab/node-control'
 import { clearOwner, liveOwner, readOwner, sameProcess, writeOwner } from '../lab/owner'
 import { type LabHandle, runLab } from '../lab/runner'
-import { DEFAULTS, type LabSpecInput, SpecError } from '../lab/spec'
+import { LAB_DEFAULTS, type LabSpecInput } from '../../shared/lab-spec'
+import { SpecError } from '../lab/spec'
 
 export const LAB_HELP: Record<string, string> = {
   up: `Usage: sentinel-lab up [--replicas N] [--sentinels N] [--quorum Q] [--name NAME] [--dir D] [--fast] [--json]
 
-Runs a Redis HA lab in the foreground: one master, N replicas (default ${DEFAULTS.replicas}) and
-N sentinels (default ${DEFAULTS.sentinels}, quorum ${DEFAULTS.quorum}) on free ports of 127.0.0.1, every
+Runs a Redis HA lab in the foreground: one master, N replicas (default ${LAB_DEFAULTS.replicas}) and
+N sentinels (default ${LAB_DEFAULTS.sentinels}, quorum ${LAB_DEFAULTS.quorum}) on free ports of 127.0.0.1, every
 node protected by a random password (kept in the lab folder, never printed). Prints one
 line once the lab is HEALTHY, with the time it took; progress goes to stderr.
 Ctrl-C (SIGINT) or SIGTERM, or 'sentinel-lab down' from another terminal, stops every
@@ -30,7 +31,7 @@ Options:
   --replicas N    replicas (0-16)
   --sentinels N   sentinels (1-15)
   --quorum Q      sentinels that must agree the master is down (default min(2, sentinels))
-  --name NAME     the lab's name (default '${DEFAULTS.name}')
+  --name NAME     the lab's name (default '${LAB_DEFAULTS.name}')
   --dir D         the lab folder (default: ${join(labsRoot(), '<name>')})
   --fast          fast Sentinel timers (SENTINEL DEBUG): a killed master's replacement in
                   about 3 s and the old master back as a replica in about 4 s, instead of 13 s
@@ -44,7 +45,7 @@ Shows a lab's nodes (role, replication link) and what each sentinel believes
 lab in another terminal. Exit status: 0 HEALTHY, 1 not healthy, 2 no lab there.
 
 Options:
-  --dir D      the lab folder (default: ${join(labsRoot(), DEFAULTS.name)})
+  --dir D      the lab folder (default: ${join(labsRoot(), LAB_DEFAULTS.name)})
   --json       print one JSON object
   -h, --help   show this help`,
   down: `Usage: sentinel-lab down [--dir D]
@@ -54,7 +55,7 @@ checking it is the one that recorded itself in the lab folder) and waits until e
 process of the lab is gone. Exits 0 if the lab is stopped (or was not running).
 
 Options:
-  --dir D      the lab folder (default: ${join(labsRoot(), DEFAULTS.name)})
+  --dir D      the lab folder (default: ${join(labsRoot(), LAB_DEFAULTS.name)})
   --timeout S  give up after S seconds (default 30)
   -h, --help   show this help`,
   failover: `Usage: sentinel-lab failover [--dir D] [--json]
@@ -68,7 +69,7 @@ progress, no replica can be promoted, no sentinel answers) or not done within 20
 2 no lab there.
 
 Options:
-  --dir D      the lab folder (default: ${join(labsRoot(), DEFAULTS.name)})
+  --dir D      the lab folder (default: ${join(labsRoot(), LAB_DEFAULTS.name)})
   --json       print one JSON object: {"from":A,"to":B,"ms":N}
   -h, --help   show this help`,
   kill: `Usage: sentinel-lab kill NODE [--dir D] [--signal KILL|STOP|CONT]
@@ -88,7 +89,7 @@ Exit status: 0 done; 1 not running, or the signal did not take effect; 2 unknown
 bad --signal, or no lab there.
 
 Options:
-  --dir D        the lab folder (default: ${join(labsRoot(), DEFAULTS.name)})
+  --dir D        the lab folder (default: ${join(labsRoot(), LAB_DEFAULTS.name)})
   --signal SIG   KILL, STOP or CONT (default KILL)
   -h, --help     show this help`,
 }
@@ -97,7 +98,7 @@ type Values = Record<string, string | boolean | undefined>
 const out = (s: string): void => void process.stdout.write(s + '\n')
 const err = (s: string): void => void process.stderr.write(s + '\n')
 
-function labDir(values: Values, name = DEFAULTS.name): string {
+function labDir(values: Values, name = LAB_DEFAULTS.name): string {
   return resolve(typeof values.dir === 'string' ? values.dir : join(labsRoot(), name))
 }
 

@@ -16,7 +16,8 @@ import {
 } from './layout'
 import { busyPorts, freePorts } from './ports'
 import { renderLabIni, renderRedisConf, renderSentinelConf, renderSupervisordConf } from './render'
-import { type LabSpec, type LabSpecInput, SENTINEL_PORT_OFFSET, resolveSpec, validateSpec, SpecError } from './spec'
+import { type LabSpec, type LabSpecInput, SENTINEL_PORT_OFFSET, validateSpec } from '../../shared/lab-spec'
+import { resolveSpec, SpecError } from './spec'
 
 const SECRET = 0o600
 const PRIVATE_DIR = 0o700

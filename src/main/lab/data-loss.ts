@@ -3,7 +3,7 @@
 // empty, and its replicas resync to the empty dataset: everything is gone. With RDB only
 // the writes since the last save are lost; with AOF (fsync every second) at most a second.
 import type { LabNodeAction } from '../../shared/model'
-import type { Persistence } from './spec'
+import type { Persistence } from '../../shared/lab-spec'
 
 export interface DataLossFacts {
   persistence: Persistence

@@ -6,7 +6,8 @@
 // running elsewhere and can be attached.
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
-import type { AttachTarget, LabListing, LabSpecInput, LabStatus } from '../../shared/model'
+import type { AttachTarget, LabListing, LabStatus } from '../../shared/model'
+import { APP_LAB_TIMERS, type LabSpecInput, specErrorText, validateSpec } from '../../shared/lab-spec'
 import { ApiError } from '../../shared/errors'
 import { type RunState, RunStateFile, ownerAlive, stopSurvivors, survivors } from '../supervisor/recovery'
 import { AttachedLab, type AttachSource, addressSource } from './attached-lab'
@@ -14,7 +15,6 @@ import { labsRoot, readLab } from './blueprint'
 import type { Lab } from './layout'
 import { OwnedLab } from './owned-lab'
 import { liveOwner } from './owner'
-import { validateSpec } from './spec'
 
 type Controller = OwnedLab | AttachedLab
 
@@ -84,9 +84,9 @@ export class LabRegistry {
     const taken = new Set(this.list().map((l) => l.name))
     let name = spec.name ?? 'lab'
     for (let i = 2; spec.name === undefined && taken.has(name); i++) name = `lab-${i}`
-    const full = { ...spec, name, timers: spec.timers ?? 'fast' }
+    const full = { ...spec, name, timers: spec.timers ?? APP_LAB_TIMERS }
     const errors = validateSpec(full)
-    if (errors.length > 0) throw new ApiError(errors.map((e) => `${e.field}: ${e.message}`).join('; '), 'invalid-argument')
+    if (errors.length > 0) throw new ApiError(specErrorText(errors), 'invalid-argument')
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')
     const dir = join(this.root, `${full.name}-${stamp}-${Math.random().toString(36).slice(2, 6)}`)
     const lab = this.owned(dir)

@@ -3,7 +3,7 @@
 // dir and log, and of the lab's own files. Pure. Members keep their names for life: after
 // a membership change the others keep theirs (redis-replica-2 stays redis-replica-2).
 import { join, resolve } from 'node:path'
-import type { LabSpec } from './spec'
+import type { LabSpec } from '../../shared/lab-spec'
 import type { RedisBinaries } from './binaries'
 
 export interface LabNode {

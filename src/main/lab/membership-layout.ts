@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { type Lab, type LabMembers, type LabNode, layoutMembers } from './layout'
 import { MembershipError } from './membership-op'
 import { busyPorts, freePorts } from './ports'
-import { SpecError, validateSpec } from './spec'
+import { validateSpec } from '../../shared/lab-spec'
+import { SpecError } from './spec'
 
 /** One more than the highest number any member with this prefix has or had (removed/ counts). */
 export function nextNumber(lab: Lab, prefix: 'redis-replica-' | 'sentinel-'): number {

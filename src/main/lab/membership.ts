@@ -38,7 +38,7 @@ import {
   agreement, agreeResetting, currentMaster, masterClaims, nodeRole, pickMaster, resetOneAtATime, sentinelViews, waitBack,
 } from './membership-sentinels'
 import { renderRedisConf, renderSentinelConf } from './render'
-import { SENTINEL_PORT_OFFSET } from './spec'
+import { SENTINEL_PORT_OFFSET } from '../../shared/lab-spec'
 
 export { MembershipError, nextNumber }
 export type { LabRuntime, MembershipOptions, MembershipResult }

@@ -4,7 +4,8 @@
 // LabStatus holds one.
 import { existsSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import type { LabListing, LabNodeAction, LabNodeStatus, LabSpecInput, LabState, LabStatus } from '../../shared/model'
+import type { LabListing, LabNodeAction, LabNodeStatus, LabState, LabStatus } from '../../shared/model'
+import type { LabSpecInput } from '../../shared/lab-spec'
 import { ApiError } from '../../shared/errors'
 import type { TimelineEntry } from '../sentinel/timeline'
 import { SentinelWatcher } from '../sentinel/watcher'

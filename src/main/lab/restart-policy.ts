@@ -15,7 +15,7 @@
 // supervisor's, with its backoff and FATAL, so the policy can never make a restart loop.
 import type { ActionOutcome, ProcessInfo, Target, TransitionEvent } from '../../shared/model'
 import type { Lab, LabNode } from './layout'
-import type { Persistence } from './spec'
+import type { Persistence } from '../../shared/lab-spec'
 import { pointAtNewMaster } from './rejoin-as-replica'
 import { SentinelClients, majorityMaster, mostReported } from './sentinel-ask'
 

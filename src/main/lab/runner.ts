@@ -11,7 +11,7 @@ import { keepFastTimers } from './fast-timers'
 import { type HealthReport, waitHealthy } from './health'
 import type { Lab } from './layout'
 import { type PolicyEvent, keepRedisNodesUp } from './restart-policy'
-import type { LabSpecInput } from './spec'
+import type { LabSpecInput } from '../../shared/lab-spec'
 import { Supervisor } from '../supervisor/supervisor'
 
 export type ProgressStep = 'files' | 'master' | 'replicas' | 'sentinels' | 'healthy' | 'timers'

@@ -4,7 +4,7 @@
 import {
   API_METHODS,
   WS_PATH,
-  type ApiErrorData,
+  callTimeoutMs,
   type ApiEventMessage,
   type ApiEventName,
   type ApiEvents,
@@ -13,6 +13,7 @@ import {
   type WireRequest,
   type WireResponse,
 } from '../../shared/api'
+import type { ApiErrorData } from '../../shared/errors'
 
 /** Errors from the main process keep their code; the client adds its own two. */
 export type ApiErrorCode = ApiErrorData['code'] | 'timeout' | 'disconnected'
@@ -50,34 +51,6 @@ interface Transport {
   close(): void
 }
 
-/**
- * Long-running methods: a stop waits up to stopwaitsecs, a start until the process settled
- * (startsecs); a lab answers once HEALTHY, once its processes are gone, once the sentinels
- * failed over or counted a new member, once a restarted node settled.
- */
-const SLOW: ReadonlySet<ApiMethod> = new Set([
-  'start',
-  'stop',
-  'restart',
-  'openConfig',
-  'update',
-  'pickConfigPath',
-  'createLab',
-  'startLab',
-  'stopLab',
-  'destroyLab',
-  'attachLab',
-  'failoverLab',
-  'labNodeAction',
-  'addLabMember',
-  'removeLabMember',
-  'exportLabCompose',
-  // A save with apply may restart a process; the doctor's live rules probe every port.
-  'saveConfFile',
-  'applyConfEdits',
-  'runDoctor',
-])
-const timeoutFor = (m: ApiMethod): number => (m === 'pickConfigPath' ? 10 * 60_000 : SLOW.has(m) ? 90_000 : 15_000)
 
 export function createApi(): ApiClient {
   const eventListeners = new Map<ApiEventName, Set<(payload: never) => void>>()
@@ -105,7 +78,7 @@ export function createApi(): ApiClient {
   const transport: Transport = bridge ? electronTransport(bridge, emitEvent, setStatus) : webSocketTransport(emitEvent, setStatus)
 
   const api = Object.fromEntries(
-    API_METHODS.map((m) => [m, (...args: unknown[]) => transport.call(m, args, timeoutFor(m))]),
+    API_METHODS.map((m) => [m, (...args: unknown[]) => transport.call(m, args, callTimeoutMs(m))]),
   ) as unknown as SentinelLabApi
 
   return {

@@ -2,29 +2,23 @@
 // lab ('lab' events, each carrying its id), which pane is shown (a lab, the create form,
 // the attach form), the forms' values, what is in flight, and the confirmation asked for.
 // Every action reports through the toasts (in flight, then done or why not).
-import type { AttachTarget, ComposeExportResult, LabListing, LabNodeAction, LabSpecInput, LabStatus } from '../../shared/model'
+import type { AttachTarget, ComposeExportResult, LabListing, LabNodeAction, LabStatus } from '../../shared/model'
+import { APP_LAB_TIMERS, type API_LAB_FIELDS, LAB_DEFAULTS, type LabSpecInput } from '../../shared/lab-spec'
 import { ApiError, type ApiClient } from './api-client'
 import { ACTION_WORDS, type MemberAction, parseAddresses } from './lab-actions'
 import { toasts } from './toasts.svelte'
 
-export interface LabSpecForm {
-  name: string
-  replicas: number
-  sentinels: number
-  quorum: number
-  downAfterMs: number
-  timers: 'fast' | 'realistic'
-  persistence: 'none' | 'rdb' | 'aof'
-}
+export type LabSpecForm = Required<Pick<LabSpecInput, (typeof API_LAB_FIELDS)[number]>>
 
-export const LAB_DEFAULTS: LabSpecForm = {
+/** The form starts from the spec's own defaults; a lab made in the app runs fast timers. */
+export const LAB_FORM_DEFAULTS: LabSpecForm = {
   name: '',
-  replicas: 2,
-  sentinels: 3,
-  quorum: 2,
-  downAfterMs: 1500,
-  timers: 'fast',
-  persistence: 'none',
+  replicas: LAB_DEFAULTS.replicas,
+  sentinels: LAB_DEFAULTS.sentinels,
+  quorum: LAB_DEFAULTS.quorum,
+  downAfterMs: LAB_DEFAULTS.downAfterMs,
+  timers: APP_LAB_TIMERS,
+  persistence: LAB_DEFAULTS.persistence,
 }
 
 export interface AttachForm {
@@ -64,7 +58,7 @@ export class LabStore {
   /** The first list arrived. */
   loaded = $state(false)
   pane = $state<Pane>({ kind: 'new' })
-  spec = $state<LabSpecForm>({ ...LAB_DEFAULTS })
+  spec = $state<LabSpecForm>({ ...LAB_FORM_DEFAULTS })
   attachForm = $state<AttachForm>({ ...ATTACH_DEFAULTS })
   creating = $state(false)
   createError = $state<string | null>(null)
