@@ -64,9 +64,9 @@ export async function confBench(opts: ConfOptions = defaults, progress: (s: stri
   const debian = readFileSync(DEBIAN, 'utf8')
   const home = mkdtempSync(join(tmpdir(), 'sentinel-lab-bench-conf-'))
   process.env['SENTINEL_LAB_HOME'] = home
-  const { LabService } = await import('../src/main/app/app-service')
+  const { AppService } = await import('../src/main/app/app-service')
   const { startWebBridge } = await import('../src/main/transport/web-bridge')
-  const service = new LabService({ transport: 'web', version: 'bench' })
+  const service = new AppService({ transport: 'web', version: 'bench' })
   const bridge = await startWebBridge({ service, rendererDir: resolve('out/renderer'), port: 0 })
   const notes: string[] = []
   try {

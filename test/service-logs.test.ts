@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { ApiEventMessage } from '../src/shared/api'
 import type { LabStatus, LogBatch } from '../src/shared/model'
-import type { LabService as LabServiceType } from '../src/main/app/app-service'
+import type { AppService as AppServiceType } from '../src/main/app/app-service'
 import type { WebBridge } from '../src/main/transport/web-bridge'
 import { ApiError } from '../src/shared/errors'
 import { waitFor } from './helpers/wait'
 
 let home: string
-let service: LabServiceType
+let service: AppServiceType
 let bridge: WebBridge
 let lab: LabStatus
 const batches: LogBatch[] = []
@@ -24,9 +24,9 @@ const follows = (): number => (service.logs as unknown as { follows: Map<number,
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'sentinel-lab-logs-'))
   process.env['SENTINEL_LAB_HOME'] = home
-  const { LabService } = await import('../src/main/app/app-service')
+  const { AppService } = await import('../src/main/app/app-service')
   const { startWebBridge } = await import('../src/main/transport/web-bridge')
-  service = new LabService({ transport: 'web', version: 'test' })
+  service = new AppService({ transport: 'web', version: 'test' })
   service.events.on('event', (m: ApiEventMessage) => void (m.event === 'log' && batches.push(m.payload as LogBatch)))
   bridge = await startWebBridge({ service, rendererDir: resolve(__dirname, '..', 'out', 'renderer'), port: 0 })
   lab = await service.createLab({ replicas: 1, sentinels: 3, timers: 'fast' })

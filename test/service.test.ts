@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const home = mkdtempSync(join(tmpdir(), 'sl-service-'))
 process.env.SENTINEL_LAB_HOME = home
-const { LabService } = await import('../src/main/app/app-service')
-const service = new LabService({ transport: 'web', version: 'test' })
+const { AppService } = await import('../src/main/app/app-service')
+const service = new AppService({ transport: 'web', version: 'test' })
 
 beforeAll(async () => {
   writeFileSync(join(home, 'bad.ini'), '[program:x]\ncommand=sleep 1\nautostart=maybe\n')
@@ -44,7 +44,7 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true })
 })
 
-describe('LabService', () => {
+describe('AppService', () => {
   it('does not show a file that failed to load as the open configuration', async () => {
     const snap = await service.openConfig(join(home, 'bad.ini'))
     expect(snap.configPath).toBeNull()

@@ -8,7 +8,7 @@ import { networkInterfaces, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import type { LabService as LabServiceType } from '../src/main/app/app-service'
+import type { AppService as AppServiceType } from '../src/main/app/app-service'
 import type { WebBridge } from '../src/main/transport/web-bridge'
 import type { ApiEventMessage, AppEnvironment, WireResponse } from '../src/shared/api'
 import type { SupervisorSnapshot, TransitionEvent } from '../src/shared/model'
@@ -19,7 +19,7 @@ const rendererDir = join(root, 'out', 'renderer')
 const PKG_MARKER = '"name": "sentinel-lab"'
 
 let home: string
-let service: LabServiceType
+let service: AppServiceType
 let bridge: WebBridge
 const sockets: WebSocket[] = []
 
@@ -32,9 +32,9 @@ beforeAll(async () => {
   // Before the service module is loaded: every file the service writes goes here.
   home = mkdtempSync(join(tmpdir(), 'sentinel-lab-web-bridge-'))
   process.env['SENTINEL_LAB_HOME'] = home
-  const { LabService } = await import('../src/main/app/app-service')
+  const { AppService } = await import('../src/main/app/app-service')
   const { startWebBridge } = await import('../src/main/transport/web-bridge')
-  service = new LabService({ transport: 'web', version: 'test' })
+  service = new AppService({ transport: 'web', version: 'test' })
   bridge = await startWebBridge({ service, rendererDir, port: 0 })
 })
 

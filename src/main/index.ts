@@ -6,10 +6,10 @@ import { IPC_CALL, IPC_EVENT } from '../shared/api'
 import { ApiError } from '../shared/errors'
 import { toErrorData } from './transport/api-guard'
 import { IpcPages } from './transport/ipc-pages'
-import { LabService } from './app/app-service'
+import { AppService } from './app/app-service'
 import { appVersion } from './platform/version'
 
-let service: LabService
+let service: AppService
 let quitting = false
 
 function createWindow(): BrowserWindow {
@@ -64,7 +64,7 @@ function buildMenu(): void {
 }
 
 void app.whenReady().then(() => {
-  service = new LabService({
+  service = new AppService({
     transport: 'electron',
     version: appVersion(),
     // Only paths the service resolved from a log source reach here, never one from the renderer.

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
-import type { LabService } from '../../src/main/app/app-service'
+import type { AppService } from '../../src/main/app/app-service'
 import type { WebBridge, startWebBridge as StartWebBridge } from '../../src/main/transport/web-bridge'
 import { alive } from '../lab/proc'
 
@@ -16,7 +16,7 @@ export const CHROMIUM = '/usr/bin/chromium'
 
 export interface AppUnderTest {
   home: string
-  service: LabService
+  service: AppService
   bridge: WebBridge
   startWebBridge: typeof StartWebBridge
   context: BrowserContext
@@ -47,9 +47,9 @@ export async function openAppUnderTest(options: {
   const profile = mkdtempSync(join(tmpdir(), `sentinel-lab-e2e-${options.name}-chromium-`))
   options.prepare?.(home)
 
-  const { LabService } = await import('../../src/main/app/app-service')
+  const { AppService } = await import('../../src/main/app/app-service')
   const { startWebBridge } = await import('../../src/main/transport/web-bridge')
-  const service = new LabService({ transport: 'web', version: 'e2e' })
+  const service = new AppService({ transport: 'web', version: 'e2e' })
   const bridge = await startWebBridge({ service, rendererDir, port: 0 })
 
   const context = await chromium.launchPersistentContext(profile, {

@@ -12,14 +12,14 @@ import { join, resolve } from 'node:path'
 import Redis from 'ioredis'
 import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LabService as LabServiceType } from '../../src/main/app/app-service'
+import type { AppService as AppServiceType } from '../../src/main/app/app-service'
 import type { WebBridge } from '../../src/main/transport/web-bridge'
 import { type AppUnderTest, openAppUnderTest } from './app-under-test'
 import { UI_TIMEOUT, attr, text, until } from './locators'
 
 const shots = resolve('test-results/e2e')
 
-let service: LabServiceType
+let service: AppServiceType
 let bridge: WebBridge
 let context: BrowserContext
 let page: Page

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LabService as LabServiceType } from '../../src/main/app/app-service'
+import type { AppService as AppServiceType } from '../../src/main/app/app-service'
 import type { WebBridge } from '../../src/main/transport/web-bridge'
 import { type AppUnderTest, openAppUnderTest } from './app-under-test'
 import { UI_TIMEOUT, attr, text, until } from './locators'
@@ -22,7 +22,7 @@ const shots = resolve('test-results/e2e')
 /** A kill -9 of the master: down-after, the election, the hold's release, the rejoin. */
 const FAILOVER_TIMEOUT = 40_000
 
-let service: LabServiceType
+let service: AppServiceType
 let bridge: WebBridge
 let context: BrowserContext
 let page: Page

@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LabService as LabServiceType } from '../../src/main/app/app-service'
+import type { AppService as AppServiceType } from '../../src/main/app/app-service'
 import type { WebBridge } from '../../src/main/transport/web-bridge'
 import { type AppUnderTest, openAppUnderTest, rendererDir } from './app-under-test'
 import { UI_TIMEOUT, attr, text, until } from './locators'
@@ -24,7 +24,7 @@ import { alive } from '../lab/proc'
 const shots = resolve('test-results/e2e')
 const FAILOVER_TIMEOUT = 40_000
 
-let service: LabServiceType
+let service: AppServiceType
 let bridge: WebBridge
 let context: BrowserContext
 let page: Page

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path'
 import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import type { LabService as LabServiceType } from '../../src/main/app/app-service'
+import type { AppService as AppServiceType } from '../../src/main/app/app-service'
 import type { WebBridge } from '../../src/main/transport/web-bridge'
 import { type AppUnderTest, openAppUnderTest, rendererDir } from './app-under-test'
 import { UI_TIMEOUT, attr, text, until } from './locators'
@@ -19,7 +19,7 @@ import { UI_TIMEOUT, attr, text, until } from './locators'
 const shots = resolve('test-results/e2e')
 
 let work: string
-let service: LabServiceType
+let service: AppServiceType
 let bridge: WebBridge
 let startWebBridge: typeof import('../../src/main/transport/web-bridge').startWebBridge
 let context: BrowserContext

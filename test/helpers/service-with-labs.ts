@@ -1,4 +1,4 @@
-// The real LabService in a fresh SENTINEL_LAB_HOME, for tests that run labs through it and
+// The real AppService in a fresh SENTINEL_LAB_HOME, for tests that run labs through it and
 // watch its 'conf' events. The test notes each lab status it gets (remember); after all its
 // tests the service is shut down and not one of those processes may still be alive.
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -8,11 +8,11 @@ import { afterAll, expect } from 'vitest'
 import type { ApiEventMessage } from '../../src/shared/api'
 import type { ConfChangedEvent } from '../../src/shared/conf'
 import type { LabStatus } from '../../src/shared/model'
-import type { LabService } from '../../src/main/app/app-service'
+import type { AppService } from '../../src/main/app/app-service'
 import { alive } from '../lab/proc'
 
 export interface ServiceWithLabs {
-  service: LabService
+  service: AppService
   home: string
   /** Every 'conf' event, in order. */
   confEvents: ConfChangedEvent[]
@@ -24,8 +24,8 @@ export async function serviceWithLabs(prefix: string, beforeShutdown: () => void
   const home = mkdtempSync(join(tmpdir(), prefix))
   // Read by the service's paths when it is imported: set first.
   process.env.SENTINEL_LAB_HOME = home
-  const { LabService } = await import('../../src/main/app/app-service')
-  const service = new LabService({ transport: 'web', version: 'test' })
+  const { AppService } = await import('../../src/main/app/app-service')
+  const service = new AppService({ transport: 'web', version: 'test' })
   const confEvents: ConfChangedEvent[] = []
   service.events.on('event', (m: ApiEventMessage) => void (m.event === 'conf' && confEvents.push(m.payload as ConfChangedEvent)))
   const pids = new Set<number>()

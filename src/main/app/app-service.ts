@@ -1,8 +1,8 @@
-// The one implementation of the API contract. Electron's IPC adapter and the web bridge
-// both hand their (validated) calls to this object and forward its events.
+// The composition root: the one implementation of the API contract, for the whole app
+// (programs, labs, logs, config files). It only wires: each call goes to the service or
+// engine that owns it. Electron's IPC adapter and the web bridge both hand their
+// (validated) calls to this object and forward its events.
 import { EventEmitter } from 'node:events'
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
 import type { ApiEventMessage, AppEnvironment, SentinelLabApi } from '../../shared/api'
 import type {
   ActionOutcome,
@@ -29,15 +29,13 @@ import type {
   MergeResult,
 } from '../../shared/conf'
 import { ConfService } from './config-files'
+import { logPathOf, regularFileOrAbsent } from './log-sources'
+import { ProgramsService } from './programs'
 import { exportCompose } from '../lab/compose'
 import { LabRegistry } from '../lab/lab-registry'
 import { LogHub } from '../logs/log-hub'
-import { memberLogPath } from '../logs/own-logfile'
-import { addReplica, addSentinel, removeMember } from '../lab/membership'
-import { ApiError } from '../../shared/errors'
-import { ConfigError } from '../supervisor/config-loader'
 import { Supervisor } from '../supervisor/supervisor'
-import { logDir, recentFile, stateDir } from '../platform/paths'
+import { logDir, stateDir } from '../platform/paths'
 
 export interface ServiceOptions {
   transport: AppEnvironment['transport']
@@ -49,7 +47,7 @@ export interface ServiceOptions {
   env?: NodeJS.ProcessEnv
 }
 
-export class LabService implements SentinelLabApi {
+export class AppService implements SentinelLabApi {
   readonly supervisor: Supervisor
   /** Every API event, for the transports to forward. */
   readonly events = new EventEmitter<{ event: [ApiEventMessage] }>()
@@ -59,6 +57,8 @@ export class LabService implements SentinelLabApi {
   readonly logs: LogHub
   /** The config files open in editors, saving, applying, the doctor. */
   readonly conf: ConfService
+  /** The open supervisord configuration and its programs. */
+  readonly programs: ProgramsService
 
   constructor(private readonly options: ServiceOptions) {
     this.supervisor = new Supervisor({ logDir: logDir(options.env), stateDir: stateDir(options.env) })
@@ -71,6 +71,7 @@ export class LabService implements SentinelLabApi {
       options.env,
     )
     this.logs = new LogHub((payload) => this.events.emit('event', { event: 'log', payload }))
+    this.programs = new ProgramsService(this.supervisor, options.env)
     this.conf = new ConfService(this.labs, this.supervisor, (payload) => this.events.emit('event', { event: 'conf', payload }))
     // Labs a previous run left running (the app died) are found again and cleanly restarted.
     void this.labs.discover()
@@ -112,21 +113,12 @@ export class LabService implements SentinelLabApi {
     return this.labs.requireOwned(id).nodeAction(node, action, confirmed)
   }
 
-  async addLabMember(id: string, kind: 'replica' | 'sentinel'): Promise<LabStatus> {
-    const lab = this.labs.requireOwned(id)
-    const add = kind === 'replica' ? addReplica : addSentinel
-    const r = await lab.operate((rt, signal) => add(rt, { signal }))
-    lab.memberAdded(r.port)
-    lab.note('add', `added ${r.name} on port ${r.port} in ${r.ms} ms: ${r.steps.join('; ')}`)
-    return lab.status()
+  addLabMember(id: string, kind: 'replica' | 'sentinel'): Promise<LabStatus> {
+    return this.labs.requireOwned(id).addMember(kind)
   }
 
-  async removeLabMember(id: string, name: string): Promise<LabStatus> {
-    const lab = this.labs.requireOwned(id)
-    const r = await lab.operate((rt, signal) => removeMember(rt, name, { signal }))
-    await lab.memberRemoved(r.port)
-    lab.note('remove', `removed ${r.name} in ${r.ms} ms: ${r.steps.join('; ')}`)
-    return lab.status()
+  removeLabMember(id: string, name: string): Promise<LabStatus> {
+    return this.labs.requireOwned(id).removeMember(name)
   }
 
   async exportLabCompose(id: string): Promise<ComposeExportResult> {
@@ -134,7 +126,7 @@ export class LabService implements SentinelLabApi {
   }
 
   async followLog(source: LogSource, tailLines: number): Promise<LogFollowStart> {
-    return this.logs.follow(regularFileOrAbsent(this.logPath(source)), tailLines)
+    return this.logs.follow(regularFileOrAbsent(logPathOf(source, this.supervisor, this.labs)), tailLines)
   }
 
   unfollowLog(id: number): Promise<void> {
@@ -142,7 +134,7 @@ export class LabService implements SentinelLabApi {
   }
 
   async revealLog(source: LogSource): Promise<boolean> {
-    const path = this.logPath(source)
+    const path = logPathOf(source, this.supervisor, this.labs)
     if (!this.options.revealPath) return false
     this.options.revealPath(path)
     return true
@@ -184,72 +176,32 @@ export class LabService implements SentinelLabApi {
     return this.conf.applyConfEdits(edits)
   }
 
-  /** The file behind a log source; not-found when it has none. */
-  private logPath(source: LogSource): string {
-    if (source.kind === 'program') {
-      const p = this.supervisor.snapshot().processes.find((x) => x.name === source.name)
-      if (!p) throw new ApiError(`no program ${source.name} in the open configuration`, 'not-found')
-      const path = source.channel === 'stderr' ? p.stderrLogfile : p.stdoutLogfile
-      if (!path) throw new ApiError(`${source.name} has no ${source.channel} log file (${source.channel}_logfile is NONE${source.channel === 'stderr' ? ', or redirect_stderr sends it to stdout' : ''})`, 'not-found')
-      return path
-    }
-    let lab
-    try {
-      lab = this.labs.layout(source.lab)
-    } catch {
-      throw new ApiError(`${source.lab}: no log files here (an attached deployment's logs are on its own machines)`, 'not-found')
-    }
-    const member = [...lab.nodes, ...lab.sentinels].find((m) => m.name === source.member)
-    if (!member) throw new ApiError(`${source.member}: no such node or sentinel in ${source.lab}`, 'not-found')
-    return memberLogPath(member)
-  }
-
   async getSnapshot(): Promise<SupervisorSnapshot> {
-    return this.supervisor.snapshot()
+    return this.programs.snapshot()
   }
 
-  async openConfig(path: string): Promise<SupervisorSnapshot> {
-    const abs = resolve(path)
-    try {
-      await this.supervisor.load(abs)
-      this.remember(abs)
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e
-      this.supervisor.recordLoadError(e)
-    }
-    return this.supervisor.snapshot()
+  openConfig(path: string): Promise<SupervisorSnapshot> {
+    return this.programs.openConfig(path)
   }
 
-  /** A file that no longer loads changes nothing: its located error is the result. */
-  async update(): Promise<UpdateResult> {
-    try {
-      return await this.supervisor.update()
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e
-      this.supervisor.recordLoadError(e)
-      return { added: [], changed: [], removed: [], issues: [e.issue] }
-    }
+  update(): Promise<UpdateResult> {
+    return this.programs.update()
   }
 
-  /** Answers once every started process has settled, like `supervisorctl start`. */
-  async start(target: Target): Promise<ActionOutcome[]> {
-    return this.settled(this.supervisor.start(target))
+  start(target: Target): Promise<ActionOutcome[]> {
+    return this.programs.start(target)
   }
 
-  async stop(target: Target): Promise<ActionOutcome[]> {
-    return this.supervisor.stop(target)
+  stop(target: Target): Promise<ActionOutcome[]> {
+    return this.programs.stop(target)
   }
 
-  async restart(target: Target): Promise<ActionOutcome[]> {
-    return this.settled(await this.supervisor.restart(target))
+  restart(target: Target): Promise<ActionOutcome[]> {
+    return this.programs.restart(target)
   }
 
-  async signal(target: Target, signal: string): Promise<ActionOutcome[]> {
-    return this.supervisor.signal(target, signal)
-  }
-
-  private settled(outcomes: ActionOutcome[]): Promise<ActionOutcome[]> {
-    return Promise.all(outcomes.map((o) => (o.ok ? this.supervisor.settle(o.name) : o)))
+  signal(target: Target, signal: string): Promise<ActionOutcome[]> {
+    return this.programs.signal(target, signal)
   }
 
   async pickConfigPath(kind: 'file' | 'folder'): Promise<string | null> {
@@ -262,7 +214,7 @@ export class LabService implements SentinelLabApi {
       version: this.options.version,
       platform: process.platform,
       cwd: process.cwd(),
-      recent: this.recent(),
+      recent: this.programs.recent(),
     }
   }
 
@@ -271,39 +223,4 @@ export class LabService implements SentinelLabApi {
     this.conf.close()
     await Promise.all([this.logs.closeAll(), this.labs.shutdown(), this.supervisor.shutdown()])
   }
-
-  private recent(): string[] {
-    try {
-      const list = JSON.parse(readFileSync(recentFile(this.options.env), 'utf8')) as unknown
-      return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string').slice(0, 10) : []
-    } catch {
-      return []
-    }
-  }
-
-  private remember(path: string): void {
-    const file = recentFile(this.options.env)
-    const list = [path, ...this.recent().filter((p) => p !== path)].slice(0, 10)
-    try {
-      mkdirSync(dirname(file), { recursive: true })
-      writeFileSync(file, JSON.stringify(list, null, 2))
-    } catch {
-      // A read-only home must not stop the app: the list is a convenience.
-    }
-  }
-}
-
-/**
- * A log to follow must be a regular file (or not exist yet): /dev/stdout, a tty or a FIFO
- * would block the reader or read the user's terminal.
- */
-function regularFileOrAbsent(path: string): string {
-  let st
-  try {
-    st = statSync(path)
-  } catch {
-    return path
-  }
-  if (!st.isFile()) throw new ApiError(`${path} is not a regular file (a terminal, a pipe or a device): there is nothing to follow`, 'failed')
-  return path
 }

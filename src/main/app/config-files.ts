@@ -167,24 +167,25 @@ export class ConfService {
     return this.labs.layout(labId)
   }
 
-  /** Only a file listConfFiles would list; anything else is not-found. */
+  /**
+   * Only a file listConfFiles would list; anything else is not-found. Runs on every check
+   * as the user types: it reads the one lab folder the path lies in, not every lab's.
+   */
   private locate(path: string): Located {
     const abs = resolve(path)
-    const groups: { files: ConfFileRef[]; lab: Located['lab'] }[] = [{ files: this.supervisorFiles(), lab: null }]
-    for (const l of this.labs.list()) {
-      if (!l.dir) continue
-      let layout: Lab
-      try {
-        layout = this.labs.layout(l.id)
-      } catch {
-        continue // an unreadable lab.json: its files are not offered
-      }
-      groups.push({ files: labFiles(layout), lab: { id: l.id, layout } })
+    const supervisor = this.supervisorFiles()
+    const own = supervisor.find((f) => f.path === abs)
+    if (own) return { ref: own, group: supervisor, lab: null }
+    const id = this.labs.labOfPath(abs)
+    let layout: Lab | null = null
+    try {
+      layout = id === null ? null : this.labs.layout(id)
+    } catch {
+      // an unreadable lab.json: its files are not offered
     }
-    for (const g of groups) {
-      const ref = g.files.find((f) => f.path === abs)
-      if (ref) return { ref, group: g.files, lab: g.lab }
-    }
+    const files = layout ? labFiles(layout) : []
+    const ref = files.find((f) => f.path === abs)
+    if (ref && layout) return { ref, group: files, lab: { id: id!, layout } }
     throw new ApiError(`${path.slice(0, 512)} is not a config file of a lab or of the open configuration`, 'not-found')
   }
 
@@ -247,18 +248,8 @@ export class ConfService {
     return out
   }
 
-  /** Whether the member's process runs now: supervised here, or answering (an attached lab). */
   private running(labId: string, member: string): boolean {
-    let status
-    try {
-      status = this.labs.get(labId)
-    } catch {
-      return false
-    }
-    const m = [...status.nodes, ...status.sentinels].find((x) => x.name === member)
-    if (!m) return false
-    // STARTING too: a lab is healthy before its processes have stayed up startsecs.
-    return m.processState === 'RUNNING' || m.processState === 'STARTING' || (m.processState === null && m.reachable)
+    return this.labs.memberRunning(labId, member)
   }
 
   private plan(at: Located, disk: string, text: string): PlannedApply {

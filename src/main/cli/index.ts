@@ -7,7 +7,7 @@ import { startWebBridge } from '../transport/web-bridge'
 import { CONF_HELP, confCommand } from './conf-command'
 import { LAB_HELP, down, failover, killCommand, status, up } from './lab-commands'
 import { DOCTOR_HELP, doctorCommand } from './doctor-command'
-import { LabService } from '../app/app-service'
+import { AppService } from '../app/app-service'
 import { ConfigError } from '../supervisor/config-loader'
 import { Supervisor } from '../supervisor/supervisor'
 import { appRoot, appVersion } from '../platform/version'
@@ -188,7 +188,7 @@ async function serve(args: string[]): Promise<number> {
   if (parsed.values.help) return help('serve', 0)
   const port = parsed.values.port === undefined ? 0 : Number(parsed.values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) return print(`sentinel-lab serve: --port must be 0-65535`, 2)
-  const service = new LabService({ transport: 'web', version: appVersion() })
+  const service = new AppService({ transport: 'web', version: appVersion() })
   const signal = untilSignal()
   const bridge = await startWebBridge({ service, rendererDir: join(appRoot(), 'out', 'renderer'), port })
   if (parsed.positionals[0]) await service.openConfig(parsed.positionals[0])

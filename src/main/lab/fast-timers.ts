@@ -10,7 +10,6 @@
 // the others with its next hello, so with 200 (an 800 ms wait) a sentinel converted the
 // freshly promoted replica back under load, and the sentinels then failed over a second
 // time (seen in 1 of 12 runs). 4 x 600 = 2.4 s leaves a margin over 1 s + one hello.
-import type Redis from 'ioredis'
 import { failFastClient } from '../sentinel/redis-pool'
 import type { ProcessInfo } from '../../shared/model'
 import type { Lab } from './layout'

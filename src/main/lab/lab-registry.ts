@@ -171,6 +171,36 @@ export class LabRegistry {
     }
   }
 
+  /**
+   * The lab whose folder holds `path`, found without reading any lab folder: a lab run or
+   * attached here first (an attached lab folder answers as the attached lab), else the
+   * folder of the labs root the path lies in. Null: no lab's.
+   */
+  labOfPath(path: string): string | null {
+    const abs = resolve(path)
+    for (const c of this.labs.values()) {
+      const dir = c.listing().dir
+      if (dir && abs.startsWith(resolve(dir) + sep)) return c.id
+    }
+    const root = resolve(this.root) + sep
+    if (!abs.startsWith(root)) return null
+    const id = abs.slice(root.length).split(sep)[0]
+    return id && existsSync(join(root, id, 'lab.json')) ? id : null
+  }
+
+  /**
+   * Whether a member's process runs now: supervised here, or answering (an attached lab).
+   * A lab neither run nor attached here runs nothing this app can act on.
+   */
+  memberRunning(id: string, member: string): boolean {
+    const c = this.labs.get(id)
+    if (!c) return false
+    const status = c.status()
+    const m = [...status.nodes, ...status.sentinels].find((x) => x.name === member)
+    // STARTING too: a lab is healthy before its processes have stayed up startsecs.
+    return !!m && (m.processState === 'RUNNING' || m.processState === 'STARTING' || (m.processState === null && m.reachable))
+  }
+
   /** The lab folder's layout (owned labs, and attached lab folders). */
   layout(id: string): Lab {
     const c = this.labs.get(id)

@@ -15,6 +15,7 @@ import { dataLossWarning } from './data-loss'
 import { requestFailover } from './failover'
 import { type LabNote, mergedTimeline, nodeStatuses, runningState, sentinelStatuses } from './lab-status'
 import type { Lab } from './layout'
+import { addReplica, addSentinel, removeMember } from './membership'
 import { liveOwner } from './owner'
 import { type LabHandle, runLab } from './runner'
 import { type Throttle, statusThrottle } from './throttle'
@@ -287,7 +288,7 @@ export class OwnedLab {
    * Run a change to the running lab (a membership change) tied to its life: stop() aborts it
    * and waits for it before the processes go, so it never edits files under a later run.
    */
-  async operate<T>(fn: (runtime: LabHandle, signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async operate<T>(fn: (runtime: LabHandle, signal: AbortSignal) => Promise<T>): Promise<T> {
     this.requireRunning()
     const abort = new AbortController()
     const run = fn(this.handle!, abort.signal)
@@ -301,15 +302,22 @@ export class OwnedLab {
     }
   }
 
-  /** A member left (removeMember): the watcher stops reconnecting to it. */
-  async memberRemoved(port: number): Promise<void> {
-    await this.watcher?.forget({ host: '127.0.0.1', port })
-    this.throttle.schedule()
+  /** Add a replica or a sentinel to the running lab (membership.ts says how the others learn of it). */
+  async addMember(kind: 'replica' | 'sentinel'): Promise<LabStatus> {
+    const add = kind === 'replica' ? addReplica : addSentinel
+    const r = await this.operate((rt, signal) => add(rt, { signal }))
+    // Maybe on a port a removed member had: the watcher takes it back.
+    this.watcher?.remember({ host: '127.0.0.1', port: r.port })
+    this.note('add', `added ${r.name} on port ${r.port} in ${r.ms} ms: ${r.steps.join('; ')}`)
+    return this.status()
   }
 
-  /** A member joined (addReplica / addSentinel), maybe on a port a removed one had. */
-  memberAdded(port: number): void {
-    this.watcher?.remember({ host: '127.0.0.1', port })
+  /** Remove a replica or a sentinel; the watcher stops reconnecting to it. */
+  async removeMember(name: string): Promise<LabStatus> {
+    const r = await this.operate((rt, signal) => removeMember(rt, name, { signal }))
+    await this.watcher?.forget({ host: '127.0.0.1', port: r.port })
+    this.note('remove', `removed ${r.name} in ${r.ms} ms: ${r.steps.join('; ')}`)
+    return this.status()
   }
 
   /** Something the lab did, for the timeline. */

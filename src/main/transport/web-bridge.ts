@@ -12,10 +12,10 @@ import { type ApiEventMessage, WS_PATH, type WireRequest, type WireResponse } fr
 import { MAX_CONF_TEXT } from '../../shared/api-args'
 import { toErrorData } from './api-guard'
 import { PageSession } from './page-session'
-import type { LabService } from '../app/app-service'
+import type { AppService } from '../app/app-service'
 
 export interface WebBridgeOptions {
-  service: LabService
+  service: AppService
   /** The built renderer (out/renderer). */
   rendererDir: string
   /** 0 picks a free port. */
