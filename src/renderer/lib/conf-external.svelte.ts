@@ -4,7 +4,7 @@
 // Also the rebase after a save the disk rewrote (Sentinel's SENTINEL SET) while the user typed.
 // The state is the banner's (`current`); the text, base and version are the editor's.
 import type { ConfChangedEvent, ConfFileView, MergeResult } from '../../shared/conf'
-import { changedLines, type ConflictChoice, type LineChange, resolveConflicts } from '../components/conf/text-diff'
+import { changedLines, type ConflictChoice, type LineChange, resolveConflicts } from './text-diff'
 import type { ApiClient } from './api-client'
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e))

@@ -7,7 +7,7 @@
 // its ExternalChanges' (conf-external).
 import { SvelteMap } from 'svelte/reactivity'
 import type { ApplyOutcome, ConfChangedEvent, ConfCheck, ConfDiagnostic, ConfFileRef, ConfFileView, ConfSchema, DoctorFinding, DoctorFix } from '../../shared/conf'
-import { type ConflictChoice, describeChanges } from '../components/conf/text-diff'
+import { type ConflictChoice, describeChanges } from './text-diff'
 import type { LabStatus } from '../../shared/model'
 import { ApiError, type ApiClient } from './api-client'
 import { type EditedFile, type ExternalChange, ExternalChanges } from './conf-external.svelte'

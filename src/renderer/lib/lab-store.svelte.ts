@@ -3,33 +3,11 @@
 // the attach form), the forms' values, what is in flight, and the confirmation asked for.
 // Every action reports through the toasts (in flight, then done or why not).
 import type { AttachTarget, ComposeExportResult, LabListing, LabNodeAction, LabStatus } from '../../shared/model'
-import { APP_LAB_TIMERS, type API_LAB_FIELDS, LAB_DEFAULTS, type LabSpecInput } from '../../shared/lab-spec'
 import { ApiError, type ApiClient } from './api-client'
-import { ACTION_WORDS, type MemberAction, parseAddresses } from './lab-actions'
+import { type BusyRecord, runAction } from './action-runner'
+import { ACTION_WORDS, type MemberAction } from './lab-actions'
+import { AttachForm, NewLabForm } from './lab-forms.svelte'
 import { toasts } from './toasts.svelte'
-
-export type LabSpecForm = Required<Pick<LabSpecInput, (typeof API_LAB_FIELDS)[number]>>
-
-/** The form starts from the spec's own defaults; a lab made in the app runs fast timers. */
-export const LAB_FORM_DEFAULTS: LabSpecForm = {
-  name: '',
-  replicas: LAB_DEFAULTS.replicas,
-  sentinels: LAB_DEFAULTS.sentinels,
-  quorum: LAB_DEFAULTS.quorum,
-  downAfterMs: LAB_DEFAULTS.downAfterMs,
-  timers: APP_LAB_TIMERS,
-  persistence: LAB_DEFAULTS.persistence,
-}
-
-export interface AttachForm {
-  sentinels: string
-  masterName: string
-  password: string
-  sentinelPassword: string
-  name: string
-}
-
-const ATTACH_DEFAULTS: AttachForm = { sentinels: '', masterName: 'mymaster', password: '', sentinelPassword: '', name: '' }
 
 /** What the main pane shows. */
 export type Pane = { kind: 'lab'; id: string } | { kind: 'new' } | { kind: 'attach' }
@@ -58,18 +36,16 @@ export class LabStore {
   /** The first list arrived. */
   loaded = $state(false)
   pane = $state<Pane>({ kind: 'new' })
-  spec = $state<LabSpecForm>({ ...LAB_FORM_DEFAULTS })
-  attachForm = $state<AttachForm>({ ...ATTACH_DEFAULTS })
+  readonly newLab = new NewLabForm()
+  readonly attachForm = new AttachForm()
   creating = $state(false)
-  createError = $state<string | null>(null)
   attaching = $state(false)
-  attachError = $state<string | null>(null)
   /** Why a lab's status could not be read, by id. */
   loadErrors = $state<Record<string, string>>({})
   /** The lab-level action in flight, by lab id. */
-  busy = $state<Record<string, LabBusy>>({})
+  busy = $state<BusyRecord<LabBusy>>({})
   /** The member action in flight, by lab id and member name. */
-  memberBusy = $state<Record<string, MemberAction>>({})
+  memberBusy = $state<BusyRecord<MemberAction>>({})
   /** The last compose export of each lab. */
   exported = $state<Record<string, ComposeExportResult>>({})
   confirmation = $state<Confirmation | null>(null)
@@ -166,26 +142,24 @@ export class LabStore {
 
   async create(): Promise<void> {
     if (this.creating) return
-    const f = this.spec
-    const spec: LabSpecInput = { timers: f.timers, persistence: f.persistence }
-    for (const k of ['replicas', 'sentinels', 'quorum', 'downAfterMs'] as const) {
-      const v = f[k] as number | null
-      if (typeof v === 'number' && Number.isFinite(v)) spec[k] = v
-    }
-    if (f.name.trim()) spec.name = f.name.trim()
+    const spec = this.newLab.spec()
     this.creating = true
-    this.createError = null
+    this.newLab.error = null
     this.idsBeforeCreate = new Set(this.labs.map((l) => l.id))
-    toasts.show('lab:create', [{ text: `Creating ${spec.name ?? 'a lab'}…`, tone: 'busy' }])
     try {
-      const s = await this.client.api.createLab(spec)
-      this.put(s)
-      this.select(s.id)
-      if (s.state === 'failed') toasts.show('lab:create', [{ text: `${s.name} did not start: ${s.error ?? 'unknown error'}`, tone: 'error' }])
-      else toasts.show('lab:create', [{ text: `${s.name} is ${s.state.toUpperCase()}${s.healthyMs !== null ? ` (in ${s.healthyMs} ms)` : ''}`, tone: 'ok' }])
-    } catch (e) {
-      this.createError = message(e)
-      toasts.show('lab:create', [{ text: `Could not create the lab: ${message(e)}`, tone: 'error' }])
+      await runAction({
+        toast: 'lab:create',
+        pending: `Creating ${spec.name ?? 'a lab'}…`,
+        done: (s: LabStatus) => s.state === 'failed'
+          ? [{ text: `${s.name} did not start: ${s.error ?? 'unknown error'}`, tone: 'error' }]
+          : `${s.name} is ${s.state.toUpperCase()}${s.healthyMs !== null ? ` (in ${s.healthyMs} ms)` : ''}`,
+        failed: (e) => `Could not create the lab: ${(this.newLab.error = message(e))}`,
+      }, async () => {
+        const s = await this.client.api.createLab(spec)
+        this.put(s)
+        this.select(s.id)
+        return s
+      })
     } finally {
       this.creating = false
       this.idsBeforeCreate = null
@@ -194,16 +168,9 @@ export class LabStore {
 
   async attach(): Promise<void> {
     if (this.attaching) return
-    const f = this.attachForm
-    const { addresses, bad } = parseAddresses(f.sentinels)
-    if (addresses.length === 0) return void (this.attachError = 'Give at least one sentinel address (host:port).')
-    if (bad.length) return void (this.attachError = `Not host:port: ${bad.join(', ')}`)
-    const masterName = f.masterName.trim() || 'mymaster'
-    const target: AttachTarget = { kind: 'addresses', sentinels: addresses, masterName }
-    if (f.password) target.password = f.password
-    if (f.sentinelPassword) target.sentinelPassword = f.sentinelPassword
-    if (f.name.trim()) target.name = f.name.trim()
-    if (await this.doAttach(target, `${masterName} via ${addresses[0]}`)) this.attachForm = { ...ATTACH_DEFAULTS }
+    const typed = this.attachForm.target()
+    if ('invalid' in typed) return void (this.attachForm.error = typed.invalid)
+    if (await this.doAttach(typed.target, typed.what)) this.attachForm.reset()
   }
 
   /** Watch a lab folder that `sentinel-lab up` runs in a terminal. */
@@ -213,18 +180,18 @@ export class LabStore {
 
   private async doAttach(target: AttachTarget, what: string): Promise<boolean> {
     this.attaching = true
-    this.attachError = null
-    toasts.show('lab:attach', [{ text: `Attaching to ${what}…`, tone: 'busy' }])
+    this.attachForm.error = null
     try {
-      const s = await this.client.api.attachLab(target)
+      const s = await runAction({
+        toast: 'lab:attach',
+        pending: `Attaching to ${what}…`,
+        done: (s: LabStatus) => `Attached to ${s.name} (monitor only)`,
+        failed: (e) => `Could not attach: ${(this.attachForm.error = message(e))}`,
+      }, () => this.client.api.attachLab(target))
+      if (!s) return false
       this.put(s)
       this.select(s.id)
-      toasts.show('lab:attach', [{ text: `Attached to ${s.name} (monitor only)`, tone: 'ok' }])
       return true
-    } catch (e) {
-      this.attachError = message(e)
-      toasts.show('lab:attach', [{ text: `Could not attach: ${message(e)}`, tone: 'error' }])
-      return false
     } finally {
       this.attaching = false
     }
@@ -261,19 +228,14 @@ export class LabStore {
   }
 
   async exportCompose(id: string): Promise<void> {
-    if (this.busy[id]) return
-    this.busy[id] = 'export'
-    const key = `lab:${id}`
-    toasts.show(key, [{ text: 'Writing a docker compose folder…', tone: 'busy' }])
-    try {
-      const r = await this.client.api.exportLabCompose(id)
-      this.exported[id] = r
-      toasts.show(key, [{ text: `Docker compose written to ${r.dir}`, tone: 'ok' }])
-    } catch (e) {
-      toasts.show(key, [{ text: `Could not export docker compose: ${message(e)}`, tone: 'error' }])
-    } finally {
-      delete this.busy[id]
-    }
+    const r = await runAction({
+      toast: `lab:${id}`,
+      busy: { record: this.busy, key: id, value: 'export' as LabBusy },
+      pending: 'Writing a docker compose folder…',
+      done: (r: ComposeExportResult) => `Docker compose written to ${r.dir}`,
+      failed: (e) => `Could not export docker compose: ${message(e)}`,
+    }, () => this.client.api.exportLabCompose(id))
+    if (r) this.exported[id] = r
   }
 
   async destroy(id: string): Promise<void> {
@@ -291,37 +253,30 @@ export class LabStore {
       danger: true,
     })
     if (!ok) return
-    if (this.busy[id]) return
-    this.busy[id] = 'destroy'
-    const key = `lab:${id}`
-    toasts.show(key, [{ text: `Destroying ${id}…`, tone: 'busy' }])
-    try {
+    await runAction({
+      toast: `lab:${id}`,
+      busy: { record: this.busy, key: id, value: 'destroy' as LabBusy },
+      pending: `Destroying ${id}…`,
+      done: () => `Destroyed ${id}${dir ? ` (deleted ${dir})` : ''}`,
+      failed: (e) => `Could not destroy ${id}: ${message(e)}`,
+    }, async () => {
       await this.client.api.destroyLab(id)
       this.forget(id)
-      toasts.show(key, [{ text: `Destroyed ${id}${dir ? ` (deleted ${dir})` : ''}`, tone: 'ok' }])
-    } catch (e) {
-      toasts.show(key, [{ text: `Could not destroy ${id}: ${message(e)}`, tone: 'error' }])
-    } finally {
-      delete this.busy[id]
-    }
+    })
   }
 
   private async labAction(id: string, what: LabBusy, pending: string, fn: () => Promise<LabStatus>, done: (s: LabStatus) => string | null): Promise<void> {
-    if (this.busy[id]) return
-    this.busy[id] = what
-    const key = `lab:${id}`
-    toasts.show(key, [{ text: pending, tone: 'busy' }])
-    try {
+    await runAction({
+      toast: `lab:${id}`,
+      busy: { record: this.busy, key: id, value: what },
+      pending,
+      done: (s: LabStatus) => done(s) ?? [{ text: `${s.name}: ${s.error ?? 'failed'}`, tone: 'error' }],
+      failed: (e) => `${pending.replace(/…$/, '')} failed: ${message(e)}`,
+    }, async () => {
       const s = await fn()
       this.put(s)
-      const text = done(s)
-      if (text) toasts.show(key, [{ text, tone: 'ok' }])
-      else toasts.show(key, [{ text: `${s.name}: ${s.error ?? 'failed'}`, tone: 'error' }])
-    } catch (e) {
-      toasts.show(key, [{ text: `${pending.replace(/…$/, '')} failed: ${message(e)}`, tone: 'error' }])
-    } finally {
-      delete this.busy[id]
-    }
+      return s
+    })
   }
 
   // ---- member actions --------------------------------------------------------------------
@@ -349,25 +304,23 @@ export class LabStore {
   /** Runs the action; answers the confirmation message when the service asks for one, else null. */
   private async runMemberAction(id: string, node: string, action: LabNodeAction, confirmed: boolean): Promise<string | null> {
     const k = nodeKey(id, node)
-    if (this.memberBusy[k]) return null
     const w = ACTION_WORDS[action]
-    const key = `node:${k}`
-    this.memberBusy[k] = action
-    toasts.show(key, [{ text: `${w.pending} ${node}…`, tone: 'busy' }])
-    try {
-      this.put(await this.client.api.labNodeAction(id, node, action, confirmed))
-      toasts.show(key, [{ text: `${w.past} ${node}`, tone: 'ok' }])
-      return null
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'needs-confirmation' && !confirmed) {
-        toasts.clear(key)
-        return e.message
-      }
-      toasts.show(key, [{ text: `Could not ${w.base} ${node}: ${message(e)}`, tone: 'error' }])
-      return null
-    } finally {
-      delete this.memberBusy[k]
-    }
+    let question: string | null = null
+    await runAction({
+      toast: `node:${k}`,
+      busy: { record: this.memberBusy, key: k, value: action as MemberAction },
+      pending: `${w.pending} ${node}…`,
+      done: () => `${w.past} ${node}`,
+      failed: (e) => {
+        // The service asks first for what would lose data: the question replaces the toast.
+        if (e instanceof ApiError && e.code === 'needs-confirmation' && !confirmed) {
+          question = e.message
+          return null
+        }
+        return `Could not ${w.base} ${node}: ${message(e)}`
+      },
+    }, async () => this.put(await this.client.api.labNodeAction(id, node, action, confirmed)))
+    return question
   }
 
   private async removeMember(id: string, name: string): Promise<void> {
@@ -383,18 +336,13 @@ export class LabStore {
     })
     if (!ok) return
     const k = nodeKey(id, name)
-    if (this.memberBusy[k]) return
-    this.memberBusy[k] = 'remove'
-    const key = `node:${k}`
-    toasts.show(key, [{ text: `Removing ${name}…`, tone: 'busy' }])
-    try {
-      this.put(await this.client.api.removeLabMember(id, name))
-      toasts.show(key, [{ text: `Removed ${name}`, tone: 'ok' }])
-    } catch (e) {
-      toasts.show(key, [{ text: `Could not remove ${name}: ${message(e)}`, tone: 'error' }])
-    } finally {
-      delete this.memberBusy[k]
-    }
+    await runAction({
+      toast: `node:${k}`,
+      busy: { record: this.memberBusy, key: k, value: 'remove' as MemberAction },
+      pending: `Removing ${name}…`,
+      done: () => `Removed ${name}`,
+      failed: (e) => `Could not remove ${name}: ${message(e)}`,
+    }, async () => this.put(await this.client.api.removeLabMember(id, name)))
   }
 
   // ---- confirmation ----------------------------------------------------------------------

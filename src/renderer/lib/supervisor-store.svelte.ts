@@ -1,8 +1,9 @@
 // The renderer's picture of the supervisor: the last snapshot, patched live by
 // 'transition' events, replaced by 'snapshot' events, plus a clock for uptimes.
 import type { AppEnvironment } from '../../shared/api'
-import type { ActionOutcome, ProcessInfo, SupervisorSnapshot, Target, TransitionEvent } from '../../shared/model'
-import { ApiError, createApi, type ApiClient, type ConnectionStatus } from './api-client'
+import type { ActionOutcome, ProcessInfo, SupervisorSnapshot, Target, TransitionEvent, UpdateResult } from '../../shared/model'
+import { ApiError, type ApiClient, type ConnectionStatus } from './api-client'
+import { runAction } from './action-runner'
 import { report, type Verb } from './format'
 import { toasts } from './toasts.svelte'
 
@@ -39,7 +40,7 @@ export class SupervisorStore {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined
   private tick: ReturnType<typeof setInterval> | undefined
 
-  constructor(client: ApiClient = createApi()) {
+  constructor(client: ApiClient) {
     this.client = client
   }
 
@@ -111,23 +112,27 @@ export class SupervisorStore {
 
   /** Re-read the configuration files, like `supervisorctl update`. */
   async update(): Promise<void> {
-    this.busy = { ...this.busy, update: 'update' }
-    try {
+    await runAction({
+      toast: CONFIG,
+      busy: { record: this.busy, key: 'update', value: 'update' as Busy },
+      pending: 'Updating…',
+      pendingAfterMs: PENDING_TOAST_MS,
+      done: (r: UpdateResult) => {
+        const errors = r.issues.filter((i) => i.severity === 'error')
+        const parts = [
+          r.added.length && `added ${r.added.join(', ')}`,
+          r.changed.length && `changed ${r.changed.join(', ')}`,
+          r.removed.length && `removed ${r.removed.join(', ')}`,
+        ].filter(Boolean)
+        if (errors.length) return [{ text: `Update not applied: ${errors[0]!.message}`, tone: 'error' }]
+        return parts.length ? `Updated: ${parts.join(' · ')}` : 'Update: no changes'
+      },
+      failed: (e) => failure('Update', e),
+    }, async () => {
       const r = await this.client.api.update()
-      const errors = r.issues.filter((i) => i.severity === 'error')
-      const parts = [
-        r.added.length && `added ${r.added.join(', ')}`,
-        r.changed.length && `changed ${r.changed.join(', ')}`,
-        r.removed.length && `removed ${r.removed.join(', ')}`,
-      ].filter(Boolean)
-      if (errors.length) toasts.push(`Update not applied: ${errors[0]!.message}`, 'error', CONFIG)
-      else toasts.push(parts.length ? `Updated: ${parts.join(' · ')}` : 'Update: no changes', 'ok', CONFIG)
       await this.refresh()
-    } catch (e) {
-      this.fail('Update', e, CONFIG)
-    } finally {
-      this.busy = { ...this.busy, update: undefined }
-    }
+      return r
+    })
   }
 
   /** Open a file or folder. Located errors arrive in the snapshot's issues, not as a throw. */
@@ -168,24 +173,24 @@ export class SupervisorStore {
   private async run(target: Target, busy: Busy, verb: Verb, fn: () => Promise<ActionOutcome[]>): Promise<void> {
     const key = keyOf(target)
     const what = target.kind === 'all' ? 'all processes' : target.kind === 'group' ? `group ${target.name}` : target.name
-    this.busy = { ...this.busy, [key]: busy }
-    const slow = setTimeout(() => toasts.push(`${verb.pending} ${what}…`, 'busy', key), PENDING_TOAST_MS)
-    try {
-      const outcomes = await fn()
-      clearTimeout(slow)
-      toasts.show(key, report(verb, outcomes))
-    } catch (e) {
-      clearTimeout(slow)
-      this.fail(`${verb.pending} ${what}`, e, key)
-    } finally {
-      this.busy = { ...this.busy, [key]: undefined }
-    }
+    await runAction({
+      toast: key,
+      busy: { record: this.busy, key, value: busy },
+      pending: `${verb.pending} ${what}…`,
+      pendingAfterMs: PENDING_TOAST_MS,
+      done: (outcomes: ActionOutcome[]) => report(verb, outcomes),
+      failed: (e) => failure(`${verb.pending} ${what}`, e),
+    }, fn)
   }
 
-  private fail(what: string, e: unknown, key: string | null = null): void {
-    const msg = e instanceof ApiError ? `${e.message}${e.code === 'disconnected' ? '' : ` (${e.code})`}` : String(e)
-    toasts.push(`${what} failed: ${msg}`, 'error', key)
+  private fail(what: string, e: unknown, key: string): void {
+    toasts.push(failure(what, e), 'error', key)
   }
+}
+
+function failure(what: string, e: unknown): string {
+  const msg = e instanceof ApiError ? `${e.message}${e.code === 'disconnected' ? '' : ` (${e.code})`}` : String(e)
+  return `${what} failed: ${msg}`
 }
 
 export function keyOf(t: Target): string {

@@ -3,7 +3,7 @@
 // on 26990, master 16990, replica 16991), and the NOAUTH loop of
 // /work/shared/samples/sample-masterauth-missing.log.
 import { describe, expect, it } from 'vitest'
-import { eventFamily, isSwitchMaster, LEVELS, levelOf, parseEvent, parseRedisLine } from '../src/renderer/lib/redis-log'
+import { eventFamily, isSwitchMaster, LEVELS, levelOf, parseEvent, parseRedisLine } from '../../src/renderer/lib/redis-log'
 
 const SENTINEL = `30226:X 24 Nov 2026 19:48:47.039 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo
 30226:X 24 Nov 2026 19:48:47.041 * Running mode=sentinel, port=26990.

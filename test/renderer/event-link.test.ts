@@ -2,10 +2,10 @@
 // log of a failover, redis 7.0.15: see test/redis-log.test.ts) and real payloads (as the
 // sentinels published them: test/fixtures/samples/sample-failover-events.txt).
 import { describe, expect, it } from 'vitest'
-import type { LabTimelineEntry } from '../src/shared/model'
-import { findLogLine, findTimelineEntry, lineTime, samePayload, TOLERANCE_MS } from '../src/renderer/lib/event-link'
-import { toEntries } from '../src/renderer/lib/log-view'
-import { parseRedisLine } from '../src/renderer/lib/redis-log'
+import type { LabTimelineEntry } from '../../src/shared/model'
+import { findLogLine, findTimelineEntry, lineTime, samePayload, TOLERANCE_MS } from '../../src/renderer/lib/event-link'
+import { toEntries } from '../../src/renderer/lib/log-view'
+import { parseRedisLine } from '../../src/renderer/lib/redis-log'
 
 const LOG = `30226:X 24 Nov 2026 19:48:47.039 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo
 30226:X 24 Nov 2026 19:48:47.043 # +monitor master mymaster 127.0.0.1 16990 quorum 1

@@ -2,8 +2,8 @@
 // to match wraps around and skips markers; what the counts and an empty view say; what a
 // hidden line needs turned off.
 import { describe, expect, it } from 'vitest'
-import { emptyText, lineCountText, matchCountText, nextMatch, olderText, stepOrigin, unhide } from '../src/renderer/lib/log-filter'
-import { type LogEntry, type Matcher, compileQuery, toEntries } from '../src/renderer/lib/log-view'
+import { emptyText, lineCountText, matchCountText, nextMatch, olderText, stepOrigin, unhide } from '../../src/renderer/lib/log-filter'
+import { type LogEntry, type Matcher, compileQuery, toEntries } from '../../src/renderer/lib/log-view'
 
 const matcher = (text: string): Matcher => {
   const q = compileQuery({ text, regex: false, matchCase: false })

@@ -12,7 +12,7 @@ import {
   mergeTail,
   splitRanges,
   toEntries,
-} from '../src/renderer/lib/log-view'
+} from '../../src/renderer/lib/log-view'
 
 const lines = (from: number, n: number): string[] => Array.from({ length: n }, (_, i) => `line ${from + i}`)
 
