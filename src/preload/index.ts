@@ -5,7 +5,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { IPC_CALL, IPC_EVENT, type ApiEventMessage } from '../shared/api'
 
-export interface PreloadBridge {
+interface PreloadBridge {
   call(method: string, args: unknown[]): Promise<unknown>
   onEvent(listener: (message: ApiEventMessage) => void): () => void
 }

@@ -141,7 +141,7 @@ export interface MergeResult {
   conflicts: MergeConflict[]
 }
 
-export type ArgType = 'string' | 'int' | 'bytes' | 'ms' | 'seconds' | 'bool' | 'enum' | 'host' | 'port' | 'password' | 'path' | 'name' | 'runid'
+type ArgType = 'string' | 'int' | 'bytes' | 'ms' | 'seconds' | 'bool' | 'enum' | 'host' | 'port' | 'password' | 'path' | 'name' | 'runid'
 
 export interface ArgInfo {
   name: string

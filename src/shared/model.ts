@@ -1,7 +1,7 @@
 // The model types every side agrees on. No Node, no DOM: plain data only.
 
 /** supervisord's process states, with the same names and meaning. */
-export const PROCESS_STATES = [
+const PROCESS_STATES = [
   'STOPPED',
   'STARTING',
   'RUNNING',
@@ -12,9 +12,6 @@ export const PROCESS_STATES = [
   'UNKNOWN',
 ] as const
 export type ProcessState = (typeof PROCESS_STATES)[number]
-
-/** States in which supervisorctl considers a process "stopped". */
-export const STOPPED_STATES: readonly ProcessState[] = ['STOPPED', 'EXITED', 'FATAL', 'UNKNOWN']
 
 /** One supervised process, as the programs table shows it. */
 export interface ProcessInfo {

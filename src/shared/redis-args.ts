@@ -16,7 +16,7 @@ export interface ArgToken {
   quoted: boolean
 }
 
-export type SplitResult =
+type SplitResult =
   | { ok: true; tokens: ArgToken[] }
   | { ok: false; /** 0-based offset of the problem */ offset: number; message: string }
 

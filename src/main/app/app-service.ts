@@ -37,7 +37,7 @@ import { LogHub } from '../logs/log-hub'
 import { Supervisor } from '../supervisor/supervisor'
 import { logDir, stateDir } from '../platform/paths'
 
-export interface ServiceOptions {
+interface ServiceOptions {
   transport: AppEnvironment['transport']
   version: string
   /** A native file dialog, where there is one (Electron). */

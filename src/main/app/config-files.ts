@@ -23,16 +23,13 @@ import { type DoctorFile, diagnoseFiles, diagnoseLive } from '../doctor'
 import type { Supervisor } from '../supervisor/supervisor'
 import { carryOut } from '../conf/apply-live'
 import { type PlannedApply, planApply, publicPlan } from '../conf/apply-plan'
-import { DirectiveError, setDirective, unsetDirective } from '../conf/conf-edit'
 import { type ConfFileOnDisk, ConflictError, NotTextError, readConfFile, saveConfFile } from '../conf/conf-file'
 import { ConfFileWatch } from '../conf/file-watch'
-import { IniDocument, IniValueError, validateIni } from '../conf/ini-doc'
+import { EditError, applyEdits, fileDiagnostics } from '../conf/file-edits'
 import { PROGRAM_KEYS } from '../supervisor/ini-schema'
-import { labMemberPortDiagnostics } from '../conf/lab-member-port'
 import { merge3 } from '../conf/merge3'
 import { RedisConfDocument } from '../conf/redis-doc'
 import { REDIS_DIRECTIVES, SENTINEL_DIRECTIVES } from '../conf/schema'
-import { validateConf } from '../conf/validate'
 
 /** A file the API may touch, and what reads it. */
 interface Located {
@@ -300,10 +297,8 @@ function labFiles(lab: Lab): ConfFileRef[] {
 
 function diagnose(at: Located, text: string): ConfDiagnostic[] {
   const { ref, lab } = at
-  if (ref.kind === 'supervisor') return validateIni(text, ref.path)
   const member = lab && [...lab.layout.nodes, ...lab.layout.sentinels].find((m) => m.name === ref.member)
-  const own = member ? labMemberPortDiagnostics(ref.path, text, member, lab.layout.spec.name) : []
-  return [...validateConf(text, ref.kind, ref.path), ...own]
+  return fileDiagnostics(ref.path, ref.kind, text, member ? { member, labName: lab.layout.spec.name } : null)
 }
 
 /** A text with errors is never saved: the first one is named, located. */
@@ -320,25 +315,9 @@ function conflict(ref: ConfFileRef): ApiError {
 /** `text` with `edits` made, losslessly; a value the schema rejects is 'invalid-argument'. */
 function edited(ref: ConfFileRef, text: string, edits: ConfEdit[]): string {
   try {
-    if (ref.kind === 'supervisor') {
-      const doc = IniDocument.parse(text)
-      for (const e of edits) {
-        const dot = e.directive.lastIndexOf('.')
-        if (dot <= 0 || dot === e.directive.length - 1) throw new DirectiveError(`${e.directive}: name a section and a key, as in program:redis-master.autostart`)
-        const [section, key] = [e.directive.slice(0, dot), e.directive.slice(dot + 1)]
-        if (e.op === 'set') doc.set(section, key, (e.args ?? []).join(' '))
-        else doc.unset(section, key)
-      }
-      return doc.text()
-    }
-    const doc = RedisConfDocument.parse(text)
-    for (const e of edits) {
-      if (e.op === 'set') setDirective(doc, ref.kind, e.directive, e.args ?? [])
-      else unsetDirective(doc, ref.kind, e.directive)
-    }
-    return doc.text()
+    return applyEdits(ref.kind, text, edits).text
   } catch (e) {
-    if (e instanceof DirectiveError || e instanceof IniValueError) throw new ApiError(`${ref.label}: ${e.message}`, 'invalid-argument')
+    if (e instanceof EditError) throw new ApiError(`${ref.label}: ${e.message}`, 'invalid-argument')
     throw e
   }
 }

@@ -13,15 +13,12 @@ import type { ConfDiagnostic, ConfKind } from '../../shared/conf'
 import { readLab } from '../lab/blueprint'
 import { NotRedisError, ask, infoFields, isError } from '../sentinel/resp-probe'
 import { planApply } from '../conf/apply-plan'
-import { DirectiveError, getDirective, setDirective, unsetDirective } from '../conf/conf-edit'
 import { ConflictError, NotTextError, confVersion, readConfFile, saveConfFile } from '../conf/conf-file'
-import { IniDocument, IniValueError, validateIni } from '../conf/ini-doc'
+import { EditError, type FileEdit, applyEdits, directiveValue, fileDiagnostics, iniKey } from '../conf/file-edits'
 import { detectConfKind } from '../conf/kind'
-import { labMemberPortDiagnostics } from '../conf/lab-member-port'
 import { splitConfArgs } from '../../shared/redis-args'
 import { RedisConfDocument } from '../conf/redis-doc'
 import { directiveByName } from '../conf/schema'
-import { validateConf } from '../conf/validate'
 
 export const CONF_HELP = `Usage: sentinel-lab conf get FILE DIRECTIVE... [--json]
        sentinel-lab conf set FILE DIRECTIVE VALUE...
@@ -61,7 +58,7 @@ Options:
 
 Exit status: 0 done, 1 not set or refused (the file is unchanged), 2 usage error.`
 
-export interface ConfIo {
+interface ConfIo {
   out: (text: string) => void
   err: (text: string) => void
 }
@@ -90,9 +87,9 @@ export async function confCommand(args: string[], io: ConfIo = STDIO): Promise<n
     if (sub === 'get') return get(file, rest, json, io)
     if (sub === 'set') {
       if (rest.length < 2) throw new UsageError('set: expected DIRECTIVE VALUE... (give "" for an empty value)')
-      return await edit(file, io, rest[0], (f) => f.set(rest[0], rest.slice(1)))
+      return await edit(file, io, [{ op: 'set', directive: rest[0], args: rest.slice(1) }])
     }
-    return await edit(file, io, rest[0], (f) => f.unset(rest))
+    return await edit(file, io, rest.map((directive) => ({ op: 'unset' as const, directive })))
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`sentinel-lab conf: ${e.message}\n\n${CONF_HELP}\n`)
@@ -124,22 +121,13 @@ function options(args: string[]): { words: string[]; json: boolean; help: boolea
   return { words, json, help }
 }
 
-/** One file open for editing: its kind, its text, and the edit operations of that kind. */
+/** A file as read for one command: its text as on disk (empty when it does not exist yet). */
 interface OpenFile {
   path: string
   kind: ConfKind
   exists: boolean
   text: string
   mode: number | undefined
-  get(directive: string): string[][] | string | null
-  /** Applies to the document; the new text is text(). */
-  set(directive: string, values: string[]): void
-  /** The directives that were not set. */
-  unset(directives: string[]): string[]
-  result(): string
-  diagnostics(text: string): ConfDiagnostic[]
-  /** The mode a new file gets. */
-  newMode(directive: string): number
 }
 
 function open(path: string): OpenFile {
@@ -155,86 +143,52 @@ function open(path: string): OpenFile {
       throw new Refused(e instanceof NotTextError ? e.message : `cannot read ${path}: ${(e as Error).message}`)
     }
   }
-  const kind = detectConfKind(path, text)
-  return kind === 'supervisor' ? openIni(path, exists, text, mode) : openRedis(path, kind, exists, text, mode)
+  return { path, kind: detectConfKind(path, text), exists, text, mode }
 }
 
-function openRedis(path: string, kind: 'redis' | 'sentinel', exists: boolean, text: string, mode: number | undefined): OpenFile {
-  const doc = RedisConfDocument.parse(text)
-  const directive = <T>(fn: () => T): T => {
+/** An .ini directive that is not SECTION.KEY is a usage error, before anything is read into it. */
+function checkNames(f: OpenFile, directives: readonly string[]): void {
+  if (f.kind !== 'supervisor') return
+  for (const d of directives) {
     try {
-      return fn()
+      iniKey(d)
     } catch (e) {
-      if (e instanceof DirectiveError) throw new Refused(e.message)
+      if (e instanceof EditError) throw new UsageError(e.message)
       throw e
     }
   }
-  return {
-    path, kind, exists, text, mode,
-    get: (d) => {
-      const found = directive(() => getDirective(doc, kind, d))
-      return found.length === 0 ? null : found
-    },
-    set: (d, values) => directive(() => setDirective(doc, kind, d, values)),
-    unset: (ds) => ds.filter((d) => directive(() => unsetDirective(doc, kind, d)) === 0),
-    result: () => doc.text(),
-    diagnostics: (t) => {
-      const member = labMemberOf(path)
-      return [...validateConf(t, kind, path), ...(member ? labMemberPortDiagnostics(path, t, member, member.lab) : [])]
-    },
-    newMode: (d) => (isSecret(kind, d) ? 0o600 : 0o644),
+}
+
+/** A value refused, or a directive that names nothing: exit 1, the file unchanged. */
+function refusing<T>(fn: () => T): T {
+  try {
+    return fn()
+  } catch (e) {
+    if (e instanceof EditError) throw new Refused(e.message)
+    throw e
   }
 }
 
 /** A directive holding a password makes a new file private. */
-function isSecret(kind: 'redis' | 'sentinel', directive: string): boolean {
+function newMode(kind: ConfKind, directive: string): number {
+  if (kind === 'supervisor') return 0o644
   const split = splitConfArgs(directive)
-  if (!split.ok) return false
+  if (!split.ok) return 0o644
   const words = split.tokens.map((t) => t.value.toLowerCase())
   const name = words[0] === 'sentinel' ? words.slice(0, 2).join(' ') : words[0]
-  return directiveByName(kind, name)?.secret ?? false
+  return directiveByName(kind, name)?.secret ? 0o600 : 0o644
 }
 
-function openIni(path: string, exists: boolean, text: string, mode: number | undefined): OpenFile {
-  const doc = IniDocument.parse(text)
-  return {
-    path, kind: 'supervisor', exists, text, mode,
-    get: (d) => {
-      const { section, key } = iniKey(d)
-      return doc.get(section, key) ?? null
-    },
-    set: (d, values) => {
-      const { section, key } = iniKey(d)
-      try {
-        doc.set(section, key, values.join(' '))
-      } catch (e) {
-        if (e instanceof IniValueError) throw new Refused(e.message)
-        throw e
-      }
-    },
-    unset: (ds) => ds.filter((d) => {
-      const { section, key } = iniKey(d)
-      return !doc.unset(section, key)
-    }),
-    result: () => doc.text(),
-    diagnostics: (t) => validateIni(t, path),
-    newMode: () => 0o644,
-  }
-}
-
-/** 'program:x.key' -> section 'program:x', key 'key' (keys hold no '.', program names may). */
-function iniKey(directive: string): { section: string; key: string } {
-  const dot = directive.lastIndexOf('.')
-  if (dot <= 0 || dot === directive.length - 1) {
-    throw new UsageError(`'${directive}': an .ini directive is SECTION.KEY, e.g. program:redis-master.autostart`)
-  }
-  return { section: directive.slice(0, dot), key: directive.slice(dot + 1) }
+function diagnostics(f: OpenFile, text: string): ConfDiagnostic[] {
+  const member = f.kind === 'supervisor' ? null : labMemberOf(f.path)
+  return fileDiagnostics(f.path, f.kind, text, member ? { member, labName: member.lab } : null)
 }
 
 function get(path: string, directives: string[], json: boolean, io: ConfIo): number {
   if (!existsSync(path)) throw new Refused(`${path}: no such file`)
   const f = open(path)
-  const values = directives.map((d) => ({ d, v: f.get(d) }))
+  checkNames(f, directives)
+  const values = directives.map((d) => ({ d, v: refusing(() => directiveValue(f.kind, f.text, d)) }))
   if (json) io.out(JSON.stringify(Object.fromEntries(values.map(({ d, v }) => [d, v]))) + '\n')
   else {
     for (const { v } of values) {
@@ -249,30 +203,28 @@ function get(path: string, directives: string[], json: boolean, io: ConfIo): num
 }
 
 /**
- * Apply an edit, refuse it if it adds an error, save it, and say what a running process
+ * Apply the edits, refuse them if they add an error, save, and say what a running process
  * does with it. Unset of an absent directive changes nothing (even for the others given)
  * and exits 1.
  */
-async function edit(path: string, io: ConfIo, directive: string, change: (f: OpenFile) => string[] | void): Promise<number> {
+async function edit(path: string, io: ConfIo, edits: FileEdit[]): Promise<number> {
   const f = open(path)
-  const absent = change(f) ?? []
+  checkNames(f, edits.map((e) => e.directive))
+  const { text, absent } = refusing(() => applyEdits(f.kind, f.text, edits))
   if (absent.length > 0) {
     for (const d of absent) io.err(`sentinel-lab conf: ${d} is not set in ${path}\n`)
-    if (f.result() !== f.text) io.err(`sentinel-lab conf: nothing removed: ${path} is unchanged\n`)
+    if (text !== f.text) io.err(`sentinel-lab conf: nothing removed: ${path} is unchanged\n`)
     return 1
   }
-  const text = f.result()
   if (text === f.text) return 0
-  const before = f.diagnostics(f.text)
-  const after = f.diagnostics(text)
-  const added = newProblems(before, after)
+  const added = newProblems(diagnostics(f, f.text), diagnostics(f, text))
   const errors = added.filter((d) => d.severity === 'error')
   if (errors.length > 0) {
     throw new Refused(`refused, ${path} is unchanged:\n${errors.map((d) => `  ${d.file}:${d.line}:${d.column}: ${d.message}`).join('\n')}`)
   }
   for (const d of added) io.err(`${d.severity}: ${d.file}:${d.line}:${d.column}: ${d.message}\n`)
   try {
-    saveConfFile(path, text, f.exists ? confVersion(f.text) : null, f.mode ?? f.newMode(directive))
+    saveConfFile(path, text, f.exists ? confVersion(f.text) : null, f.mode ?? newMode(f.kind, edits[0]!.directive))
   } catch (e) {
     if (e instanceof ConflictError) throw new Refused(`${e.message}; nothing was written: run the command again`)
     throw e

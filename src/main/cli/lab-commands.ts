@@ -119,7 +119,7 @@ function signals(onSignal: (s: NodeJS.Signals) => void): () => void {
   }
 }
 
-export interface NodeSummary {
+interface NodeSummary {
   name: string
   port: number
   pid: number

@@ -8,7 +8,7 @@ import type { ApplyOutcome } from '../../shared/conf'
 import { RedisPool } from '../sentinel/redis-pool'
 import type { PlannedApply, PlannedStep } from './apply-plan'
 
-export interface LiveTarget {
+interface LiveTarget {
   port: number
   /** What the process wants for AUTH now, if anything. */
   password?: string

@@ -9,7 +9,7 @@ import { quoteConfArg, splitConfArgs } from '../../shared/redis-args'
 import { RedisConfDocument } from './redis-doc'
 import { lookupDirective } from './schema'
 
-export interface PlanContext {
+interface PlanContext {
   kind: ConfKind
   /** The lab member whose process reads the file, or null. */
   member: string | null

@@ -31,7 +31,7 @@ export class ConflictError extends Error {
 }
 
 export const BACKUP_FOLDER = '.sentinel-lab-backup'
-export const BACKUPS_KEPT = 10
+const BACKUPS_KEPT = 10
 
 /** sha256 of the text, the first 16 hex digits: enough to tell versions of one file apart. */
 export function confVersion(text: string): string {

@@ -5,7 +5,7 @@
 // editor can hold any text and a validator can point at every bad line, not just the first.
 import { findCommentStart } from '../../shared/ini-comment'
 
-export type IniLineKind = 'blank' | 'comment' | 'section' | 'key' | 'continuation' | 'error'
+type IniLineKind = 'blank' | 'comment' | 'section' | 'key' | 'continuation' | 'error'
 
 export interface IniLine {
   /** As written, without its line ending. */
@@ -127,7 +127,7 @@ export function spanValue(lines: readonly IniLine[], span: KeySpan): string {
 }
 
 /** What a key or continuation line contributes to its value, as supervisord reads it. */
-export function lineValue(line: IniLine): string {
+function lineValue(line: IniLine): string {
   if (line.kind === 'key') return line.raw.slice(line.valueStart, line.valueEnd)
   if (line.kind === 'continuation') {
     const commentStart = findCommentStart(line.raw)

@@ -6,7 +6,7 @@
 import { type ArgToken, quoteConfArg, splitConfArgs } from '../../shared/redis-args'
 import { dominantEol } from './eol'
 
-export type ConfLineKind = 'blank' | 'comment' | 'directive' | 'error'
+type ConfLineKind = 'blank' | 'comment' | 'directive' | 'error'
 
 export interface ConfLine {
   /** As written, without its line ending. */
@@ -22,7 +22,7 @@ export interface ConfLine {
   error?: { offset: number; message: string }
 }
 
-export function readLine(raw: string, eol: string): ConfLine {
+function readLine(raw: string, eol: string): ConfLine {
   const trimmed = raw.replace(/^[ \t\r\n]+/, '')
   if (trimmed.replace(/[ \t\r\n]+$/, '') === '') return { raw, eol, kind: 'blank', name: '', tokens: [] }
   if (trimmed.startsWith('#')) return { raw, eol, kind: 'comment', name: '', tokens: [] }

@@ -10,14 +10,14 @@ import { type ConfLine, RedisConfDocument } from './redis-doc'
 import { directiveByName, lineDirectiveName } from './schema'
 
 /** A problem with the words after a directive: which word (-1: the directive as a whole). */
-export interface ArgProblem {
+interface ArgProblem {
   index: number
   code: 'bad-value' | 'missing-argument' | 'too-many-arguments'
   message: string
 }
 
 /** What the file around a line says, for checks that depend on it (sentinel resolve-hostnames). */
-export interface CheckContext {
+interface CheckContext {
   resolveHostnames: boolean
 }
 
@@ -79,7 +79,7 @@ function inRange(n: bigint, arg: ArgInfo, fallbackMax: bigint): boolean {
 }
 
 /** Why `value` is not a valid `arg` of `name`, or null when it is. */
-export function checkValue(name: string, arg: ArgInfo, value: string, ctx: CheckContext = { resolveHostnames: false }): string | null {
+function checkValue(name: string, arg: ArgInfo, value: string, ctx: CheckContext = { resolveHostnames: false }): string | null {
   const what = `${name}: ${shown(value)}`
   switch (arg.type) {
     case 'int':

@@ -16,7 +16,7 @@ import { duplicatePortRule, lockoutRule, replicaofRule } from './rules-network'
 import { duplicateMyidRule, sentinelCountRules, staleKnownSentinelRule } from './rules-sentinels'
 
 /** What the doctor knows of a lab that runs, beyond its files (optional). */
-export interface DoctorLive {
+interface DoctorLive {
   /** Sentinel's password for asking it (a lab's sentinels have none). */
   password?: string
 }
@@ -25,7 +25,7 @@ export type { DoctorFile }
 
 type FileRule = (set: FileSet) => DoctorFinding[]
 
-export const FILE_RULES: readonly FileRule[] = [
+const FILE_RULES: readonly FileRule[] = [
   masterauthRules, requirepassRules, authPassRules, requirepassOverriddenRule,
   duplicateMyidRule, sentinelCountRules, staleKnownSentinelRule,
   daemonizeRule, restartWithoutPersistenceRule,

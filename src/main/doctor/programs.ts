@@ -85,7 +85,7 @@ interface ParsedCommand {
 }
 
 /** `redis-server [conf] [--opt v...]...` or `redis-sentinel conf ...`; null for any other program. */
-export function parseCommand(command: string, line: number, file: string): ParsedCommand | null {
+function parseCommand(command: string, line: number, file: string): ParsedCommand | null {
   let argv: string[]
   try {
     argv = split(command)

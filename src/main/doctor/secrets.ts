@@ -40,7 +40,7 @@ function keyInfo(directive: string): { info: DirectiveInfo | null; after: string
 }
 
 /** An .ini value with the passwords it may hold (command-line options, environment) masked. */
-export function maskIniValue(value: string): string {
+function maskIniValue(value: string): string {
   return value.replace(OPTION_VALUE, (_, opt: string) => `${opt}${MASK}`).replace(ENV_SECRET, (_, k: string) => `${k}${MASK}`)
 }
 

@@ -12,7 +12,7 @@ import { validateConf } from '../conf/validate'
 import type { DoctorFile } from './deployment'
 import { isPasswordRule, maskQuoted, secretArgs } from './secrets'
 
-export interface ValidationOptions {
+interface ValidationOptions {
   /** Also the 'info' diagnostics (old spellings, order hints). */
   verbose?: boolean
 }

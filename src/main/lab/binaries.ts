@@ -3,7 +3,7 @@
 import { accessSync, constants } from 'node:fs'
 import { delimiter, isAbsolute, join } from 'node:path'
 
-export const USUAL_DIRS = ['/usr/bin', '/usr/local/bin', '/opt/homebrew/bin']
+const USUAL_DIRS = ['/usr/bin', '/usr/local/bin', '/opt/homebrew/bin']
 
 export interface RedisBinaries {
   redisServer: string
@@ -20,7 +20,7 @@ function executable(path: string): boolean {
 }
 
 /** The absolute path of `name` (PATH, then the usual places), or null. */
-export function findBinary(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
+function findBinary(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
   if (isAbsolute(name)) return executable(name) ? name : null
   const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), ...USUAL_DIRS]
   for (const dir of dirs) {
@@ -30,14 +30,14 @@ export function findBinary(name: string, env: NodeJS.ProcessEnv = process.env): 
   return null
 }
 
-export function installHint(platform: NodeJS.Platform = process.platform): string {
+function installHint(platform: NodeJS.Platform = process.platform): string {
   if (platform === 'darwin') return 'install Redis with Homebrew: brew install redis'
   if (platform === 'win32') return 'Redis does not run natively on Windows: use WSL and install redis-server and redis-sentinel there'
   return 'install them with your package manager, e.g. Debian/Ubuntu: sudo apt-get install redis-server redis-sentinel; Fedora: sudo dnf install redis'
 }
 
 /** Environment variables that choose the binaries. */
-export const BINARY_ENV = { redisServer: 'SENTINEL_LAB_REDIS_SERVER', redisSentinel: 'SENTINEL_LAB_REDIS_SENTINEL' } as const
+const BINARY_ENV = { redisServer: 'SENTINEL_LAB_REDIS_SERVER', redisSentinel: 'SENTINEL_LAB_REDIS_SENTINEL' } as const
 
 /** Both binaries, given ones first; throws with the install hint when one is missing. */
 export function findRedisBinaries(given: Partial<RedisBinaries> = {}, env: NodeJS.ProcessEnv = process.env): RedisBinaries {

@@ -24,7 +24,7 @@ const PRIVATE_DIR = 0o700
 const LAB_FORMAT = 'sentinel-lab/lab@1'
 
 /** lab.json. */
-export interface LabFile {
+interface LabFile {
   format: typeof LAB_FORMAT
   createdAt: string
   /** Set by membership changes. */
@@ -40,7 +40,7 @@ export interface LabFile {
   sentinels?: SentinelMember[]
 }
 
-export interface BuildOptions {
+interface BuildOptions {
   /** The lab folder; default: <data dir>/labs/<name>. Must not hold a lab already. */
   dir?: string
   /** redis-server / redis-sentinel to use; default: found on PATH or in the usual places. */

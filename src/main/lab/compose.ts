@@ -24,19 +24,19 @@ import type { Lab, LabNode, LabSentinel } from './layout'
 import { renderRedisConf, renderSentinelConf } from './render'
 
 /** Where each service's folder is mounted in its container; also its Redis `dir`. */
-export const CONTAINER_DIR = '/data'
+const CONTAINER_DIR = '/data'
 /** Used when the local redis-server's version cannot be read. */
 export const FALLBACK_IMAGE = 'redis:7'
 export const COMPOSE_FILE = 'docker-compose.yml'
 
-export interface ComposeFile {
+interface ComposeFile {
   /** Relative to the compose folder, '/'-separated. */
   path: string
   text: string
   mode: number
 }
 
-export interface ComposeExport {
+interface ComposeExport {
   /** The image every service runs, e.g. "redis:7.0". */
   image: string
   /** docker-compose.yml first, then each service's conf. */
@@ -52,7 +52,7 @@ export function imageForVersion(versionOutput: string | null): string {
 }
 
 /** The official image matching the local redis-server's major.minor version. */
-export function redisImage(redisServer: string): string {
+function redisImage(redisServer: string): string {
   try {
     return imageForVersion(execFileSync(redisServer, ['--version'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }))
   } catch {
@@ -142,7 +142,7 @@ function services(lab: Lab): Service[] {
   ]
 }
 
-export function renderComposeYaml(lab: Lab, image: string): string {
+function renderComposeYaml(lab: Lab, image: string): string {
   const out = [...header(lab, image), '', `name: ${yq(projectName(lab.spec.name))}`, '', 'services:']
   for (const s of services(lab)) {
     out.push(

@@ -5,7 +5,7 @@
 import type { LabNodeAction } from '../../shared/model'
 import type { Persistence } from '../../shared/lab-spec'
 
-export interface DataLossFacts {
+interface DataLossFacts {
   persistence: Persistence
   /** The sentinels (still) believe this node is the master (or cannot say, and it may be). */
   isMaster: boolean

@@ -6,14 +6,14 @@ import { reason } from '../sentinel/replies'
 import { type SentinelAddress, SentinelClients } from './sentinel-ask'
 
 /** A lab (127.0.0.1 sentinels) or any sentinels by address. */
-export interface FailoverTarget {
+interface FailoverTarget {
   sentinels: readonly SentinelAddress[]
   masterName: string
   /** The sentinels' own password, if they have one (a lab's have none). */
   sentinelPassword?: string
 }
 
-export type FailoverErrorCode = 'in-progress' | 'no-good-replica' | 'unreachable' | 'refused' | 'timeout'
+type FailoverErrorCode = 'in-progress' | 'no-good-replica' | 'unreachable' | 'refused' | 'timeout'
 
 export class FailoverError extends Error {
   constructor(message: string, readonly code: FailoverErrorCode) {
@@ -22,7 +22,7 @@ export class FailoverError extends Error {
   }
 }
 
-export interface FailoverResult {
+interface FailoverResult {
   /** The master's port before, and the new master's port. */
   from: number
   to: number

@@ -67,7 +67,7 @@ export async function applyFastTimers(port: number, options: { timeoutMs?: numbe
 }
 
 /** What fast timers need from the supervisor: the 'process' event on every spawn. */
-export interface SpawnSource {
+interface SpawnSource {
   on(event: 'process', listener: (info: ProcessInfo) => void): unknown
   off(event: 'process', listener: (info: ProcessInfo) => void): unknown
 }

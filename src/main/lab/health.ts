@@ -8,14 +8,14 @@
 import { pairs, parseInfo, reason } from '../sentinel/replies'
 import { RedisPool } from '../sentinel/redis-pool'
 
-export interface HealthTarget {
+interface HealthTarget {
   masterName: string
   password: string
   nodes: { name: string; port: number }[]
   sentinels: { name: string; port: number }[]
 }
 
-export interface HealthCheck {
+interface HealthCheck {
   kind: 'master' | 'replica' | 'sentinel'
   /** The node or sentinel's program name, or "master" for the master check. */
   name: string
@@ -112,7 +112,7 @@ export async function checkHealth(target: HealthTarget): Promise<HealthReport> {
   }
 }
 
-export interface WaitOptions {
+interface WaitOptions {
   timeoutMs: number
   /** Pause between polls (default 20 ms). */
   intervalMs?: number

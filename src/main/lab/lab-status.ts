@@ -5,7 +5,7 @@ import type { LabNodeStatus, LabSentinelStatus, LabState, LabTimelineEntry, Proc
 import type { TimelineEntry } from '../sentinel/timeline'
 import type { Topology } from '../sentinel/topology'
 
-export const TIMELINE_MAX = 200
+const TIMELINE_MAX = 200
 
 /** A node or sentinel as the lab knows it before asking anyone. */
 export interface Member {

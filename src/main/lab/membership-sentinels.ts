@@ -10,7 +10,7 @@ import { LOOPBACK, MembershipError, type Op } from './membership-op'
 /** A sentinel still counting a removed peer this long after its RESET is reset again. */
 const RESET_AGAIN_MS = 3000
 
-export interface MasterView {
+interface MasterView {
   port: number
   node: LabNode
   configEpoch: number

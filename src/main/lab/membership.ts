@@ -43,8 +43,8 @@ import { SENTINEL_PORT_OFFSET } from '../../shared/lab-spec'
 export { MembershipError, nextNumber }
 export type { LabRuntime, MembershipOptions, MembershipResult }
 
-export const ADD_TIMEOUT_MS = 15_000
-export const REMOVE_TIMEOUT_MS = 30_000
+const ADD_TIMEOUT_MS = 15_000
+const REMOVE_TIMEOUT_MS = 30_000
 
 // ---------------------------------------------------------------------------------------
 // The operations

@@ -9,7 +9,7 @@ import { parseInfo } from '../sentinel/replies'
 import type { Lab } from './layout'
 import { askMasterPorts, mostReported } from './sentinel-ask'
 
-export type NodeSignal = 'KILL' | 'STOP' | 'CONT'
+type NodeSignal = 'KILL' | 'STOP' | 'CONT'
 export const NODE_SIGNALS: readonly NodeSignal[] = ['KILL', 'STOP', 'CONT']
 
 export class UnknownNodeError extends Error {
@@ -34,7 +34,7 @@ export function parseNodeSignal(s: string): NodeSignal | null {
 }
 
 /** Every name `killNode` accepts, 'master' first. */
-export function memberNames(lab: Lab): string[] {
+function memberNames(lab: Lab): string[] {
   return ['master', ...members(lab).map((m) => m.name)]
 }
 
@@ -69,7 +69,7 @@ export async function currentMaster(lab: Lab): Promise<LabMember> {
 }
 
 /** A program name or 'master' -> the member, or UnknownNodeError listing the valid names. */
-export async function findMember(lab: Lab, name: string): Promise<LabMember> {
+async function findMember(lab: Lab, name: string): Promise<LabMember> {
   if (name === 'master') return currentMaster(lab)
   const m = members(lab).find((x) => x.name === name)
   if (!m) throw new UnknownNodeError(name, memberNames(lab))
@@ -104,7 +104,7 @@ function isMember(pid: number, m: LabMember): boolean {
  * The member's pid: asked of it (INFO server), checked against /proc; if it does not answer
  * (paused, or busy), the one live redis process in /proc whose cmdline names its port.
  */
-export async function findPid(lab: Lab, m: LabMember): Promise<number> {
+async function findPid(lab: Lab, m: LabMember): Promise<number> {
   let asked: number | null = null
   try {
     asked = Number((await info(m.port, m.kind === 'node' ? lab.password : undefined, 'server')).process_id)
@@ -119,7 +119,7 @@ export async function findPid(lab: Lab, m: LabMember): Promise<number> {
   throw new Error(`${m.name} (127.0.0.1:${m.port}) is not running`)
 }
 
-export interface KillResult {
+interface KillResult {
   name: string
   port: number
   pid: number

@@ -7,13 +7,13 @@ import { join } from 'node:path'
 import { processStartTime } from '../supervisor/recovery'
 import { writeFileAtomic } from '../conf/atomic-write'
 
-export interface OwnedProcess {
+interface OwnedProcess {
   name: string
   pid: number
   startTime: string
 }
 
-export interface LabOwner {
+interface LabOwner {
   pid: number
   startTime: string
   /** ms since epoch. */
@@ -22,7 +22,7 @@ export interface LabOwner {
   processes: OwnedProcess[]
 }
 
-export function ownerFile(labDir: string): string {
+function ownerFile(labDir: string): string {
   return join(labDir, 'up.json')
 }
 

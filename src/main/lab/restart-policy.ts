@@ -20,7 +20,7 @@ import { pointAtNewMaster } from './rejoin-as-replica'
 import { SentinelClients, majorityMaster, mostReported } from './sentinel-ask'
 
 /** 'not-master': the sentinels were silent when it died, and name another master once they answer. */
-export type ReleaseReason = 'failover' | 'no-failover' | 'deadline' | 'started' | 'not-master'
+type ReleaseReason = 'failover' | 'no-failover' | 'deadline' | 'started' | 'not-master'
 
 interface Base {
   /** ms since epoch */
@@ -31,33 +31,33 @@ interface Base {
   /** What happened, in plain words, for a timeline or a progress line. */
   text: string
 }
-export interface HoldEvent extends Base {
+interface HoldEvent extends Base {
   kind: 'hold'
   /** How it ended ("terminated by SIGKILL", "exit status 0"). */
   reason: string
   /** The hold ends after this long at the latest. */
   deadlineMs: number
 }
-export interface ReleaseEvent extends Base {
+interface ReleaseEvent extends Base {
   kind: 'release'
   after: ReleaseReason
   /** The master the sentinels report now (null if they do not agree or did not answer). */
   newMaster: number | null
   heldMs: number
 }
-export interface RestartEvent extends Base {
+interface RestartEvent extends Base {
   kind: 'restart'
   /** Whether it was held down first (false: a replica, started again at once). */
   held: boolean
   /** ms from its death to this restart. */
   downMs: number
 }
-export interface PolicyErrorEvent extends Base {
+interface PolicyErrorEvent extends Base {
   kind: 'error'
 }
 export type PolicyEvent = HoldEvent | ReleaseEvent | RestartEvent | PolicyErrorEvent
 
-export interface PolicyHooks {
+interface PolicyHooks {
   onHold?: (e: HoldEvent) => void
   onRelease?: (e: ReleaseEvent) => void
   onRestart?: (e: RestartEvent) => void
@@ -81,7 +81,7 @@ function lossOnReturn(persistence: Persistence): string | null {
 }
 
 /** What the policy needs from the supervisor. */
-export interface PolicySupervisor {
+interface PolicySupervisor {
   on(event: 'transition', listener: (e: TransitionEvent) => void): unknown
   off(event: 'transition', listener: (e: TransitionEvent) => void): unknown
   start(target: Target, options?: { ignoreDependencies?: boolean }): ActionOutcome[]

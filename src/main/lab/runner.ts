@@ -14,9 +14,9 @@ import { type PolicyEvent, keepRedisNodesUp } from './restart-policy'
 import type { LabSpecInput } from '../../shared/lab-spec'
 import { Supervisor } from '../supervisor/supervisor'
 
-export type ProgressStep = 'files' | 'master' | 'replicas' | 'sentinels' | 'healthy' | 'timers'
+type ProgressStep = 'files' | 'master' | 'replicas' | 'sentinels' | 'healthy' | 'timers'
 
-export interface RunProgress {
+interface RunProgress {
   step: ProgressStep
   /** ms since the supervisor was asked to start the lab (0 for 'files'). */
   ms: number
@@ -60,7 +60,7 @@ export interface LabHandle {
   stop(): Promise<void>
 }
 
-export class LabNotHealthyError extends Error {
+class LabNotHealthyError extends Error {
   constructor(readonly report: HealthReport) {
     super(`the lab did not become HEALTHY within ${report.elapsedMs} ms: ` +
       report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join('; '))

@@ -11,7 +11,7 @@ export interface LogBatcherBatch {
   rotated: boolean
 }
 
-export interface LogBatcherOptions {
+interface LogBatcherOptions {
   periodMs?: number
   maxBatch?: number
   maxPending?: number

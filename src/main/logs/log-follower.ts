@@ -8,7 +8,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import { MAX_LINE_BYTES, tailOfHandle } from './tail'
 
-export interface FollowHooks {
+interface FollowHooks {
   /** Whole lines, in order, as they are appended (a partial last line is held until its newline arrives). */
   onLines(lines: string[]): void
   /** The file was rotated (x.log renamed away, a new x.log) or truncated. */
@@ -16,7 +16,7 @@ export interface FollowHooks {
   onError?(e: Error): void
 }
 
-export interface FollowOptions {
+interface FollowOptions {
   tailLines: number
   pollMs?: number /* fallback poll, default 250 */
 }
@@ -342,7 +342,7 @@ function ignoreENOENT(e: unknown): null {
  * UTF-8 intact across chunk edges ('\n' never occurs inside a UTF-8 sequence). An unfinished
  * line is held, but never more than MAX_LINE_BYTES: a longer one goes out in pieces.
  */
-export class LineSplitter {
+class LineSplitter {
   private parts: Buffer[] = []
   private held = 0
 

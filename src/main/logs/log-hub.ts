@@ -5,11 +5,11 @@ import { LogBatcher } from './log-batcher'
 import { LogFollower } from './log-follower'
 
 /** A window left open with many panes must not exhaust file descriptors. */
-export const MAX_FOLLOWS = 64
+const MAX_FOLLOWS = 64
 /** A line longer than this reaches a pane cut, with how much more the file holds. */
-export const MAX_LINE_CHARS = 16 * 1024
+const MAX_LINE_CHARS = 16 * 1024
 /** The tail a follow starts with is cut to its newest lines within this many characters. */
-export const MAX_TAIL_CHARS = 8 * 2 ** 20
+const MAX_TAIL_CHARS = 8 * 2 ** 20
 
 /** Lines as a pane gets them: memory is bounded in bytes, not only in lines. */
 export function paneLines(lines: string[]): string[] {

@@ -29,7 +29,7 @@ export async function tailLines(path: string, n: number): Promise<{ lines: strin
   }
 }
 
-export interface HandleTail {
+interface HandleTail {
   lines: string[]
   truncated: boolean
   /** Where reading should go on: `end`, or the start of a held-back partial last line. */

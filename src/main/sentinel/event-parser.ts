@@ -13,7 +13,7 @@ export interface Address {
   port: number
 }
 
-export type InstanceType = 'master' | 'slave' | 'sentinel'
+type InstanceType = 'master' | 'slave' | 'sentinel'
 
 export interface SentinelEvent {
   /** The channel: '+sdown', '+switch-master', '-odown', ... */
@@ -98,8 +98,4 @@ export function parseSentinelEvent(channel: string, payload: string): SentinelEv
     return ev
   }
   return base
-}
-
-export function formatAddress(a: Address): string {
-  return `${a.host}:${a.port}`
 }

@@ -4,7 +4,7 @@
 import Redis, { type RedisOptions } from 'ioredis'
 
 /** The options of every fail-fast connection (one place, so they cannot drift apart). */
-export function failFastOptions(host: string, port: number, password: string | undefined, timeoutMs: number): RedisOptions {
+function failFastOptions(host: string, port: number, password: string | undefined, timeoutMs: number): RedisOptions {
   return {
     host, port, password,
     lazyConnect: true, enableOfflineQueue: false, enableReadyCheck: false,

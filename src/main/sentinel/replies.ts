@@ -18,7 +18,7 @@ export function pairs(reply: unknown): Record<string, string> {
 }
 
 /** A master's "slaveN:ip=..,port=..,state=online,offset=..,lag=.." lines. */
-export interface InfoReplica {
+interface InfoReplica {
   host: string
   port: number
   state: string

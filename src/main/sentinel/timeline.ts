@@ -7,7 +7,7 @@
 // first-seen time and bounded (the oldest go first). Pure, no timers.
 import type { SentinelEvent } from './event-parser'
 
-export interface TimedEvent {
+interface TimedEvent {
   event: SentinelEvent
   /** Which sentinel published it ("host:port" or any id). */
   sentinel: string
@@ -35,7 +35,7 @@ export interface TimelineOptions {
   maxEntries?: number
 }
 
-export function eventKey(event: SentinelEvent): string {
+function eventKey(event: SentinelEvent): string {
   return `${event.type} ${event.raw.replace(/\s*#quorum \d+\/\d+/, '').trim().replace(/\s+/g, ' ')}`
 }
 

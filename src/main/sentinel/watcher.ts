@@ -18,7 +18,7 @@ import { type SentinelAnswer, askSentinel } from './sentinel-query'
 import { Timeline, type TimelineEntry, type TimelineOptions } from './timeline'
 import { type NodeState, type SentinelState, type Topology, addressId, applyInfo, currentMaster, sameAddress } from './topology'
 
-export interface SentinelWatcherOptions {
+interface SentinelWatcherOptions {
   sentinels: { host: string; port: number }[]
   masterName: string
   /** Password of the data nodes (requirepass). */
@@ -44,7 +44,7 @@ export interface WatchedEvent {
   receivedAt: number
 }
 
-export interface SentinelWatcherEvents {
+interface SentinelWatcherEvents {
   event: [WatchedEvent]
   timeline: [TimelineEntry, boolean]
   topology: [Topology]

@@ -7,7 +7,7 @@ import { split } from 'shlex'
 
 export class BadCommandError extends Error {}
 
-export interface ResolvedCommand {
+interface ResolvedCommand {
   file: string
   argv: string[]
 }

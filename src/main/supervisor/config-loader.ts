@@ -36,7 +36,7 @@ export interface SupervisorConfig {
   issues: ConfigIssue[]
 }
 
-export interface LoadOptions {
+interface LoadOptions {
   /** Where AUTO log files go when [supervisord] childlogdir is not set. */
   logDir?: string
   env?: NodeJS.ProcessEnv

@@ -11,7 +11,7 @@
 // - [DEFAULT] values are inherited by every section.
 import { findCommentStart } from '../../shared/ini-comment'
 
-export interface IniOption {
+interface IniOption {
   value: string
   file: string
   line: number

@@ -4,7 +4,7 @@
 
 export type Expansions = Record<string, string | number>
 
-export class FormatError extends Error {}
+class FormatError extends Error {}
 
 const SPEC = /%(?:\(([^)]*)\))?([-#0 +]*)(\d+)?(?:\.(\d+))?([diouxXeEfFgGcrsa%])?/y
 

@@ -11,7 +11,7 @@ import { waitForPort } from './readiness'
 import { type RunState, RunStateFile, ownerAlive, processStartTime, stateFileFor, stopSurvivors, survivors } from './recovery'
 import { RotatingLog } from './rotating-log'
 
-export interface SupervisorOptions {
+interface SupervisorOptions {
   /** Where AUTO log files go (supervisord's childlogdir). */
   logDir: string
   /** Where run-state files live, for recovery after a crash. */

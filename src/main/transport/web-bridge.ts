@@ -14,7 +14,7 @@ import { toErrorData } from './api-guard'
 import { PageSession } from './page-session'
 import type { AppService } from '../app/app-service'
 
-export interface WebBridgeOptions {
+interface WebBridgeOptions {
   service: AppService
   /** The built renderer (out/renderer). */
   rendererDir: string

@@ -6,7 +6,7 @@ import { type ToastMessage, toasts } from './toasts.svelte'
 /** Where a store keeps what is in flight: a $state record, by key. */
 export type BusyRecord<V> = Record<string, V | undefined>
 
-export interface ActionOptions<T, V> {
+interface ActionOptions<T, V> {
   /** The toast's key: a newer report on the same thing replaces the older one. */
   toast: string
   /** The store's busy record, the key in it and what to mark (the button that spins). */

@@ -16,7 +16,7 @@ import {
 import type { ApiErrorData } from '../../shared/errors'
 
 /** Errors from the main process keep their code; the client adds its own two. */
-export type ApiErrorCode = ApiErrorData['code'] | 'timeout' | 'disconnected'
+type ApiErrorCode = ApiErrorData['code'] | 'timeout' | 'disconnected'
 
 export class ApiError extends Error {
   constructor(

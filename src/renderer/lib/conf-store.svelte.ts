@@ -25,7 +25,7 @@ export interface SaveReview {
   saving: 'save' | 'apply' | null
 }
 
-export interface SaveOutcome {
+interface SaveOutcome {
   applied: ApplyOutcome[]
   backup: string | null
   apply: boolean
@@ -254,7 +254,7 @@ export class ConfEditor implements EditedFile {
 }
 
 /** The doctor's findings over one lab's files (and live state). */
-export class DoctorReport {
+class DoctorReport {
   findings = $state.raw<DoctorFinding[]>([])
   running = $state(false)
   error = $state<string | null>(null)

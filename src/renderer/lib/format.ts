@@ -2,7 +2,7 @@
 import type { ActionOutcome, ConfigIssue, ProcessInfo, ProcessState } from '../../shared/model'
 
 /** supervisorctl's "uptime 1:02:03", with days when it gets long. */
-export function formatUptime(ms: number): string {
+function formatUptime(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000))
   const d = Math.floor(total / 86_400)
   const h = Math.floor((total % 86_400) / 3600)
@@ -13,7 +13,7 @@ export function formatUptime(ms: number): string {
 }
 
 /** "12s", "3m", "2h", "4d": the coarse age for "exited … ago". */
-export function formatAgo(ms: number): string {
+function formatAgo(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000))
   if (s < 60) return `${s}s`
   if (s < 3600) return `${Math.floor(s / 60)}m`
@@ -21,7 +21,7 @@ export function formatAgo(ms: number): string {
   return `${Math.floor(s / 86_400)}d`
 }
 
-export interface StatusText {
+interface StatusText {
   text: string
   /** Spawn errors and unexpected exits read as problems. */
   tone: 'normal' | 'muted' | 'problem'

@@ -1,5 +1,5 @@
 // Global shortcuts. Keys typed into a field belong to the field, except Escape and Ctrl/Cmd+O.
-export interface ShortcutHandlers {
+interface ShortcutHandlers {
   move(delta: 1 | -1): void
   action(a: 'start' | 'stop' | 'restart'): void
   /** Open the selected program's log in a pane. */

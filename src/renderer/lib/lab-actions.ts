@@ -4,7 +4,7 @@ import type { LabNodeAction, LabNodeStatus, LabSentinelStatus, LabSettings, LabS
 
 export type MemberAction = LabNodeAction | 'remove'
 
-export interface ActionWords {
+interface ActionWords {
   /** The menu label. */
   label: string
   /** "kill", for "Could not kill redis-master". */
@@ -86,7 +86,7 @@ export function describeSettings(s: LabSettings): string[] {
   ]
 }
 
-export const PERSISTENCE_LABEL: Record<LabSettings['persistence'], string> = {
+const PERSISTENCE_LABEL: Record<LabSettings['persistence'], string> = {
   none: 'no persistence',
   rdb: 'RDB snapshots',
   aof: 'AOF (fsync every second)',

@@ -5,10 +5,10 @@ import type { AttachTarget } from '../../shared/model'
 import { APP_LAB_TIMERS, type API_LAB_FIELDS, LAB_DEFAULTS, type LabSpecInput } from '../../shared/lab-spec'
 import { parseAddresses } from './lab-actions'
 
-export type LabSpecValues = Required<Pick<LabSpecInput, (typeof API_LAB_FIELDS)[number]>>
+type LabSpecValues = Required<Pick<LabSpecInput, (typeof API_LAB_FIELDS)[number]>>
 
 /** The form starts from the spec's own defaults; a lab made in the app runs fast timers. */
-export const LAB_FORM_DEFAULTS: LabSpecValues = {
+const LAB_FORM_DEFAULTS: LabSpecValues = {
   name: '',
   replicas: LAB_DEFAULTS.replicas,
   sentinels: LAB_DEFAULTS.sentinels,
@@ -35,7 +35,7 @@ export class NewLabForm {
   }
 }
 
-export interface AttachValues {
+interface AttachValues {
   sentinels: string
   masterName: string
   password: string

@@ -10,10 +10,10 @@ import { AttachForm, NewLabForm } from './lab-forms.svelte'
 import { toasts } from './toasts.svelte'
 
 /** What the main pane shows. */
-export type Pane = { kind: 'lab'; id: string } | { kind: 'new' } | { kind: 'attach' }
+type Pane = { kind: 'lab'; id: string } | { kind: 'new' } | { kind: 'attach' }
 
 /** A question the confirmation dialog puts to the user. */
-export interface Confirmation {
+interface Confirmation {
   title: string
   message: string
   /** Shown in monospace under the message (a folder path). */

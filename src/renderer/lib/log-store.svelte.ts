@@ -18,17 +18,17 @@ import {
 } from './log-view'
 
 /** Lines asked for when a pane opens (and again after a reconnect). */
-export const TAIL_LINES = 2000
+const TAIL_LINES = 2000
 /** Lines remembered to find where to go on after a reconnect. */
 const RECENT = 40
 const HEIGHT_KEY = 'sentinel-lab:log-dock-height'
 export const MIN_HEIGHT = 140
 
-export type PaneStatus = 'starting' | 'following' | 'disconnected' | 'error'
+type PaneStatus = 'starting' | 'following' | 'disconnected' | 'error'
 
 const message = (e: unknown): string => (e instanceof ApiError ? e.message : e instanceof Error ? e.message : String(e))
 
-export function sourceKey(s: LogSource): string {
+function sourceKey(s: LogSource): string {
   return s.kind === 'program' ? `program\u0000${s.name}\u0000${s.channel}` : `lab\u0000${s.lab}\u0000${s.member}`
 }
 

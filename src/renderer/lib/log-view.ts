@@ -6,7 +6,7 @@ import { levelOf } from './redis-log'
 /** At most this many entries are kept in a pane; the oldest go first (they stay in the file). */
 export const LINE_CAP = 200_000
 
-export type EntryKind = 'line' | 'skipped' | 'rotated' | 'reconnected'
+type EntryKind = 'line' | 'skipped' | 'rotated' | 'reconnected'
 
 export interface LogEntry {
   /** Increases by one per entry, never reused in a pane: a stable key. */
@@ -67,7 +67,7 @@ export function mergeTail(recent: readonly string[], tail: readonly string[]): {
   return { fresh: [...tail], overlap: false }
 }
 
-export interface QueryInput {
+interface QueryInput {
   text: string
   regex: boolean
   matchCase: boolean

@@ -7,11 +7,11 @@
 //   30386:signal-handler (1795549784) Received SIGTERM scheduling shutdown...
 //   [4242] 24 Nov 15:06:30.588 * an old (2.x) server's line
 
-export type RedisRole = 'sentinel' | 'master' | 'replica' | 'child' | 'signal-handler' | 'unknown'
-export type RedisLevel = 'debug' | 'verbose' | 'notice' | 'warning'
+type RedisRole = 'sentinel' | 'master' | 'replica' | 'child' | 'signal-handler' | 'unknown'
+type RedisLevel = 'debug' | 'verbose' | 'notice' | 'warning'
 
 /** The level characters Redis writes, lowest first. */
-export const LEVEL_CHARS = ['.', '-', '*', '#'] as const
+const LEVEL_CHARS = ['.', '-', '*', '#'] as const
 export const LEVELS: readonly RedisLevel[] = ['debug', 'verbose', 'notice', 'warning']
 const ROLES: Record<string, RedisRole> = { X: 'sentinel', M: 'master', S: 'replica', C: 'child' }
 
@@ -20,7 +20,7 @@ const ROLES: Record<string, RedisRole> = { X: 'sentinel', M: 'master', S: 'repli
  * failover's steps ('failover'), the master changed or a node was re-pointed ('switch'),
  * TILT mode ('tilt'), anything else Sentinel reports (+monitor, +slave, +sentinel...).
  */
-export type EventFamily = 'down' | 'failover' | 'switch' | 'tilt' | 'other'
+type EventFamily = 'down' | 'failover' | 'switch' | 'tilt' | 'other'
 
 export interface SentinelEvent {
   /** '+switch-master', '-sdown', '-failover-abort-no-good-slave', ... */

@@ -193,7 +193,7 @@ function failure(what: string, e: unknown): string {
   return `${what} failed: ${msg}`
 }
 
-export function keyOf(t: Target): string {
+function keyOf(t: Target): string {
   return t.kind === 'all' ? 'all' : `${t.kind}:${t.name}`
 }
 

@@ -101,5 +101,3 @@ export function resolveConflicts(merged: string, choices: ConflictChoice[]): str
   }
   return out.map((l) => l.body + l.eol).join('')
 }
-
-export const hasConflictMarkers = (text: string): boolean => /^(<{7}|>{7})( |$)/m.test(text)

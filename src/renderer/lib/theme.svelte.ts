@@ -1,5 +1,5 @@
 // Light / dark: follows the system until the user picks one; the pick is remembered.
-export type ThemeChoice = 'system' | 'light' | 'dark'
+type ThemeChoice = 'system' | 'light' | 'dark'
 
 const KEY = 'sentinel-lab:theme'
 

@@ -4,7 +4,7 @@
 import type { Tone } from './format'
 
 /** 'busy': an action still in flight; it stays until its result replaces it. */
-export type ToastTone = Tone | 'info' | 'busy'
+type ToastTone = Tone | 'info' | 'busy'
 
 export interface Toast {
   id: number

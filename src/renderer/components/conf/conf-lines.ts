@@ -38,7 +38,7 @@ function eolOf(lines: SplitLine[]): string {
 }
 
 /** Split a line into words the way Redis does (null: unbalanced quotes). */
-export function splitWords(body: string): { words: string[]; raw: string[] } | null {
+function splitWords(body: string): { words: string[]; raw: string[] } | null {
   const split = splitConfArgs(body)
   if (!split.ok) return null
   return { words: split.tokens.map((t) => t.value), raw: split.tokens.map((t) => body.slice(t.start, t.end)) }
@@ -58,7 +58,7 @@ export function confLines(text: string): ConfLine[] {
 }
 
 /** A word as Redis reads it back: bare when it can be, else in double quotes with escapes. */
-export const quoteWord = quoteConfArg
+const quoteWord = quoteConfArg
 
 /**
  * Which line a directive key names: `key` is the directive's words and any fixed leading
@@ -149,7 +149,7 @@ export interface IniSection {
   keys: IniKeyLine[]
 }
 
-export interface IniKeyLine {
+interface IniKeyLine {
   key: string
   /** The value on the key's own line (continuation lines are not included). */
   value: string

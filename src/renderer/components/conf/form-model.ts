@@ -36,7 +36,7 @@ export interface IniField {
 
 export type FormField = DirectiveField | IniField
 
-export interface FormGroup {
+interface FormGroup {
   name: string
   /** Fields the file sets. */
   set: FormField[]
@@ -51,10 +51,10 @@ const groupRank = (g: string): number => {
 }
 
 /** A sentinel option that names a master first ('sentinel down-after-milliseconds <master> <ms>'). */
-export const perMaster = (d: DirectiveInfo): boolean => d.name.startsWith('sentinel ') && d.name !== 'sentinel monitor' && (d.args[0]?.type === 'name' || d.args[0]?.name === 'master-name')
+const perMaster = (d: DirectiveInfo): boolean => d.name.startsWith('sentinel ') && d.name !== 'sentinel monitor' && (d.args[0]?.type === 'name' || d.args[0]?.name === 'master-name')
 
 /** The masters a sentinel.conf monitors, in file order. */
-export function monitoredMasters(lines: ConfLine[]): { name: string; line: number }[] {
+function monitoredMasters(lines: ConfLine[]): { name: string; line: number }[] {
   return findAllDirective(lines, ['sentinel', 'monitor']).flatMap((l) => (l.words[2] ? [{ name: l.words[2], line: l.line }] : []))
 }
 
