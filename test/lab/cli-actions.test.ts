@@ -71,20 +71,21 @@ describe('sentinel-lab failover / kill', () => {
     await until(() => /fast timers (NOT )?applied/.test(up.stderr()), 10_000, 'the fast timers')
     expect(up.stderr()).toMatch(/fast timers applied/)
 
-    // failover: the master moves to a replica, every sentinel agrees before it returns.
+    // failover (safe by default): the master moves to a replica, every sentinel agrees before it returns.
     const f = await run(['failover', '--dir', dir], root)
     expect(f.code, f.stderr).toBe(0)
-    const m = /^failover: 127\.0\.0\.1:(\d+) -> 127\.0\.0\.1:(\d+) in (\d+) ms$/.exec(f.stdout.trim())
+    const m = /^failover: 127\.0\.0\.1:(\d+) -> 127\.0\.0\.1:(\d+) in (\d+) ms \(writes held (\d+) ms\)$/.exec(f.stdout.trim())
     expect(m, f.stdout).not.toBeNull()
     const [from, to] = [Number(m![1]), Number(m![2])]
     expect(from).toBe(json.master.port)
     expect(json.replicas.map((r) => r.port)).toContain(to)
     expect(await healthy(lab), sentinelStory(lab.dir)).toBe(to)
 
-    // --json, the other way round.
-    const fj = await run(['failover', '--dir', dir, '--json'], root)
+    // --json, the other way round, with Sentinel's own SENTINEL FAILOVER (--plain).
+    const fj = await run(['failover', '--dir', dir, '--json', '--plain'], root)
     expect(fj.code, fj.stderr).toBe(0)
-    const back = JSON.parse(fj.stdout) as { from: number; to: number; ms: number }
+    const back = JSON.parse(fj.stdout) as { from: number; to: number; ms: number; safe: boolean }
+    expect(back.safe).toBe(false)
     expect(back.from).toBe(to)
     expect(back.ms).toBeGreaterThan(0)
     const master = await healthy(lab)

@@ -7,6 +7,7 @@ import { startWebBridge } from '../transport/web-bridge'
 import { CONF_HELP, confCommand } from './conf-command'
 import { LAB_HELP, down, failover, killCommand, status, up } from './lab-commands'
 import { DOCTOR_HELP, doctorCommand } from './doctor-command'
+import { DRILL_HELP, drillCommand } from './drill-command'
 import { AppService } from '../app/app-service'
 import { ConfigError } from '../supervisor/config-loader'
 import { Supervisor } from '../supervisor/supervisor'
@@ -25,6 +26,7 @@ Commands:
   down                 stop a lab run by 'up' in another terminal
   failover             a manual failover: the sentinels promote a replica
   kill NODE            kill -9 (or pause, resume) one process of a lab
+  drill SCENARIO       a failover drill: what a client loses when the master dies
   doctor PATH...       check config files (and what runs from them) for known mistakes
   conf get|set|unset   read or change one directive of a redis.conf, sentinel.conf or .ini
   help [COMMAND]       show help for a command
@@ -52,6 +54,7 @@ Options:
   -h, --help   show this help`,
   ...LAB_HELP,
   doctor: DOCTOR_HELP,
+  drill: DRILL_HELP,
   conf: CONF_HELP,
 }
 
@@ -77,6 +80,8 @@ export async function main(argv: string[]): Promise<number> {
       return labCommand(command, rest)
     case 'doctor':
       return doctorCommand(rest)
+    case 'drill':
+      return drill(rest)
     case 'conf':
       return confCommand(rest)
     default:
@@ -156,7 +161,7 @@ const LAB_OPTIONS: Record<LabCommand, OptionSpec> = {
     dir: { type: 'string' }, fast: { type: 'boolean' }, json: { type: 'boolean' } },
   status: { dir: { type: 'string' }, json: { type: 'boolean' } },
   down: { dir: { type: 'string' }, timeout: { type: 'string' } },
-  failover: { dir: { type: 'string' }, json: { type: 'boolean' } },
+  failover: { dir: { type: 'string' }, json: { type: 'boolean' }, safe: { type: 'boolean' }, plain: { type: 'boolean' } },
   kill: { dir: { type: 'string' }, signal: { type: 'string' } },
 }
 
@@ -174,6 +179,17 @@ async function labCommand(command: LabCommand, args: string[]): Promise<number> 
     case 'failover': return failover(parsed.values)
     case 'kill': return killCommand(parsed.values, parsed.positionals[0])
   }
+}
+
+async function drill(args: string[]): Promise<number> {
+  const parsed = parse(args, {
+    dir: { type: 'string' }, client: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' }, pause: { type: 'string' },
+    'min-replicas': { type: 'string' }, wait: { type: 'string' }, safe: { type: 'boolean' }, plain: { type: 'boolean' },
+    json: { type: 'boolean' }, list: { type: 'boolean' }, file: { type: 'string' },
+  }, 'drill')
+  if (!parsed) return 2
+  if (parsed.values.help) return help('drill', 0)
+  return drillCommand(parsed.values, parsed.positionals)
 }
 
 function describe(e: TransitionEvent): string {

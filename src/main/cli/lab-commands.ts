@@ -8,6 +8,7 @@ import type Redis from 'ioredis'
 import { failFastClient } from '../sentinel/redis-pool'
 import { labsRoot, readLab } from '../lab/blueprint'
 import { FailoverError, requestFailover } from '../lab/failover'
+import { safeSwitchover } from '../lab/safe-switchover'
 import { checkHealth } from '../lab/health'
 import type { Lab } from '../lab/layout'
 import { NODE_SIGNALS, UnknownNodeError, killNode, parseNodeSignal } from '../lab/node-control'
@@ -58,19 +59,26 @@ Options:
   --dir D      the lab folder (default: ${join(labsRoot(), LAB_DEFAULTS.name)})
   --timeout S  give up after S seconds (default 30)
   -h, --help   show this help`,
-  failover: `Usage: sentinel-lab failover [--dir D] [--json]
+  failover: `Usage: sentinel-lab failover [--dir D] [--safe | --plain] [--json]
 
-Asks the lab's sentinels for a manual failover (SENTINEL FAILOVER, through the first
-sentinel that answers) and waits until every sentinel reports the new master; prints
-  failover: 127.0.0.1:A -> 127.0.0.1:B in N ms
-The old master stays up and becomes a replica of the new one. Works while 'sentinel-lab up'
-runs the lab in another terminal. Exit status: 0 done; 1 refused (a failover is already in
-progress, no replica can be promoted, no sentinel answers) or not done within 20 s;
-2 no lab there.
+A planned switch-over. By default (--safe) it loses no acknowledged write: writes are
+paused on the master (CLIENT PAUSE WRITE), every replica catches up, the sentinels fail
+over (SENTINEL FAILOVER), the old master is pointed at the new one, and writes resume
+(clients waiting meanwhile get READONLY and go to the new master). It waits until every
+sentinel reports the new master; prints
+  failover: 127.0.0.1:A -> 127.0.0.1:B in N ms (writes held M ms)
+--plain is Sentinel's own SENTINEL FAILOVER alone: quicker to ask, but the old master
+goes on acknowledging writes until Sentinel demotes it, and those writes are lost (see
+'sentinel-lab drill failover --plain').
+Works while 'sentinel-lab up' runs the lab in another terminal. Exit status: 0 done;
+1 refused (a failover is already in progress, no replica can be promoted, no sentinel
+answers, the replicas did not catch up) or not done within 20 s; 2 no lab there.
 
 Options:
   --dir D      the lab folder (default: ${join(labsRoot(), LAB_DEFAULTS.name)})
-  --json       print one JSON object: {"from":A,"to":B,"ms":N}
+  --safe       the safe switch-over (the default)
+  --plain      Sentinel's SENTINEL FAILOVER only
+  --json       print one JSON object: {"from":A,"to":B,"ms":N,"safe":true,"heldMs":M}
   -h, --help   show this help`,
   kill: `Usage: sentinel-lab kill NODE [--dir D] [--signal KILL|STOP|CONT]
 
@@ -327,12 +335,19 @@ function kill(pid: number, sig: NodeJS.Signals): void {
 }
 
 export async function failover(values: Values): Promise<number> {
+  if (values.safe && values.plain) return (err('sentinel-lab failover: --safe and --plain exclude each other'), 2)
   const lab = openLab('failover', labDir(values))
   if (!lab) return 2
   try {
-    const r = await requestFailover(lab)
-    if (values.json) out(JSON.stringify(r))
-    else out(`failover: 127.0.0.1:${r.from} -> 127.0.0.1:${r.to} in ${r.ms} ms`)
+    if (values.plain) {
+      const r = await requestFailover(lab)
+      if (values.json) out(JSON.stringify({ ...r, safe: false }))
+      else out(`failover: 127.0.0.1:${r.from} -> 127.0.0.1:${r.to} in ${r.ms} ms (SENTINEL FAILOVER)`)
+    } else {
+      const r = await safeSwitchover(lab)
+      if (values.json) out(JSON.stringify({ from: r.from, to: r.to, ms: r.ms, safe: true, heldMs: r.heldMs, caughtUpMs: r.caughtUpMs }))
+      else out(`failover: 127.0.0.1:${r.from} -> 127.0.0.1:${r.to} in ${r.ms} ms (writes held ${r.heldMs} ms)`)
+    }
     return 0
   } catch (e) {
     err(`sentinel-lab failover: ${e instanceof FailoverError ? e.message : reason(e)}`)

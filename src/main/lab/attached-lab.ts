@@ -7,6 +7,7 @@ import { ApiError } from '../../shared/errors'
 import { reason } from '../sentinel/replies'
 import { SentinelWatcher } from '../sentinel/watcher'
 import { requestFailover } from './failover'
+import { safeSwitchover } from './safe-switchover'
 import { type Member, mergedTimeline, nodeStatuses, runningState, sentinelStatuses } from './lab-status'
 import type { Lab } from './layout'
 import { type Throttle, statusThrottle } from './throttle'
@@ -126,9 +127,12 @@ export class AttachedLab {
     return { id: this.id, kind: 'attached', name: this.source.name, dir: this.source.lab?.dir ?? null, state: this.state, runningElsewhere: null, createdAt: null }
   }
 
-  async failover(): Promise<LabStatus> {
+  /** Safe (the default) or Sentinel's own SENTINEL FAILOVER, as for a lab the app runs. */
+  async failover(safe = true): Promise<LabStatus> {
     try {
-      await requestFailover({ sentinels: this.source.sentinels, masterName: this.source.masterName, sentinelPassword: this.source.sentinelPassword })
+      const target = { sentinels: this.source.sentinels, masterName: this.source.masterName, password: this.source.password, sentinelPassword: this.source.sentinelPassword }
+      if (safe) await safeSwitchover(target)
+      else await requestFailover(target)
     } catch (e) {
       throw new ApiError(reason(e), 'failed')
     }

@@ -9,7 +9,7 @@ import { parseInfo } from '../sentinel/replies'
 import type { Lab } from './layout'
 import { askMasterPorts, mostReported } from './sentinel-ask'
 
-type NodeSignal = 'KILL' | 'STOP' | 'CONT'
+export type NodeSignal = 'KILL' | 'STOP' | 'CONT'
 export const NODE_SIGNALS: readonly NodeSignal[] = ['KILL', 'STOP', 'CONT']
 
 export class UnknownNodeError extends Error {

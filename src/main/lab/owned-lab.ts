@@ -13,6 +13,7 @@ import type { Supervisor } from '../supervisor/supervisor'
 import { readLab } from './blueprint'
 import { dataLossWarning } from './data-loss'
 import { requestFailover } from './failover'
+import { safeSwitchover } from './safe-switchover'
 import { type LabNote, mergedTimeline, nodeStatuses, runningState, sentinelStatuses } from './lab-status'
 import type { Lab } from './layout'
 import { addReplica, addSentinel, removeMember } from './membership'
@@ -204,14 +205,25 @@ export class OwnedLab {
     return this.status()
   }
 
-  async failover(): Promise<LabStatus> {
+  /**
+   * A manual failover. Safe (the default): writes paused until the replicas have everything,
+   * so no acknowledged write is lost (safe-switchover.ts). Not safe: Sentinel's own SENTINEL
+   * FAILOVER, under which the old master acknowledges writes until it is demoted.
+   */
+  async failover(safe = true): Promise<LabStatus> {
     const lab = this.requireRunning()
-    this.note('failover', 'manual failover asked (SENTINEL FAILOVER)')
+    this.note('failover', safe ? 'safe switch-over asked (writes paused, replicas caught up, SENTINEL FAILOVER)' : 'manual failover asked (SENTINEL FAILOVER)')
     try {
-      const r = await requestFailover(lab)
-      this.note('failover', `failover done: 127.0.0.1:${r.from} -> 127.0.0.1:${r.to} in ${r.ms} ms`)
-      // The answer should show the new master: wait (bounded) for the watcher to have it too.
-      if (this.watcher) await this.watcher.whenModel((t) => t.master?.port === r.to, 2000)
+      if (safe) {
+        const r = await safeSwitchover(lab)
+        this.note('failover', `switch-over done: 127.0.0.1:${r.from} -> 127.0.0.1:${r.to}; writes held ${r.heldMs} ms (replicas caught up in ${r.caughtUpMs} ms, sentinels agreed in ${r.ms} ms)`)
+        if (this.watcher) await this.watcher.whenModel((t) => t.master?.port === r.to, 2000)
+      } else {
+        const r = await requestFailover(lab)
+        this.note('failover', `failover done: 127.0.0.1:${r.from} -> 127.0.0.1:${r.to} in ${r.ms} ms`)
+        // The answer should show the new master: wait (bounded) for the watcher to have it too.
+        if (this.watcher) await this.watcher.whenModel((t) => t.master?.port === r.to, 2000)
+      }
     } catch (e) {
       throw new ApiError(e instanceof Error ? e.message : String(e), 'failed')
     }
