@@ -1,6 +1,7 @@
 // The argument checks of the API's calls: every call that crosses a transport (Electron
 // IPC, the WebSocket bridge) is checked against these before it reaches the service, as the
 // renderer is not trusted to send well-formed data. Each check names the argument or field.
+import { CLIENT_PRESETS } from './drill'
 import { ApiError } from './errors'
 import { API_LAB_FIELDS, specErrorText, validateSpec } from './lab-spec'
 import { LAB_NODE_ACTIONS, type Target } from './model'
@@ -148,3 +149,31 @@ export const labOrNone = (v: unknown, i: number): void => {
   if (v !== null) labName(v, i)
 }
 
+
+/** A drill request: a scenario name, one or both client presets, and bounded numbers. */
+export const drillRequest = (v: unknown, i: number): void => {
+  const r = v as Record<string, unknown>
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) throw invalid(i, 'a drill request object')
+  for (const k of Object.keys(r)) {
+    if (!['scenario', 'clients', 'rate', 'pauseSeconds', 'safe', 'minReplicas', 'waitReplicas'].includes(k)) throw new ApiError(`${k.slice(0, 32)}: unknown drill field`, 'invalid-argument')
+  }
+  if (typeof r.scenario !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(r.scenario)) throw new ApiError('scenario: a scenario name such as kill-master', 'invalid-argument')
+  const c = r.clients
+  if (!Array.isArray(c) || c.length < 1 || c.length > 2 || new Set(c).size !== c.length || !c.every((x) => (CLIENT_PRESETS as readonly unknown[]).includes(x))) {
+    throw new ApiError(`clients: one or both of ${CLIENT_PRESETS.join(', ')}`, 'invalid-argument')
+  }
+  const whole = (k: string, min: number, max: number): void => {
+    const x = r[k]
+    if (x !== undefined && (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max)) throw new ApiError(`${k}: a whole number from ${min} to ${max}`, 'invalid-argument')
+  }
+  whole('rate', 1, 5000)
+  whole('pauseSeconds', 1, 300)
+  whole('minReplicas', 0, 16)
+  whole('waitReplicas', 0, 16)
+  if (r.safe !== undefined && typeof r.safe !== 'boolean') throw new ApiError('safe: true or false', 'invalid-argument')
+}
+
+/** A drill report's id: its folder name. */
+export const reportId = (v: unknown, i: number): void => {
+  if (typeof v !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(v) || v.startsWith('.')) throw invalid(i, 'a drill report id')
+}

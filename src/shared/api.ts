@@ -29,9 +29,10 @@ import type {
   MergeResult,
 } from './conf'
 import {
-  type ArgCheck, args, attachTarget, confEdits, confText, confVersion, flag, followId, labName, labOrNone, labSpec, logSource,
-  nodeAction, oneOf, path, signalName, tailLines, target,
+  type ArgCheck, args, attachTarget, confEdits, confText, confVersion, drillRequest, flag, followId, labName, labOrNone, labSpec,
+  logSource, nodeAction, oneOf, path, reportId, signalName, tailLines, target,
 } from './api-args'
+import type { DrillProgress, DrillReport, DrillReportSummary, DrillRequest, LabConnection, Scenario } from './drill'
 import type { ApiErrorData } from './errors'
 import type { LabSpecInput } from './lab-spec'
 
@@ -75,8 +76,11 @@ export interface SentinelLabApi {
   destroyLab(id: string): Promise<void>
   /** Watch a Sentinel deployment the app does not run: topology and timeline, monitor only. */
   attachLab(target: AttachTarget): Promise<LabStatus>
-  /** Ask one sentinel for a manual failover (SENTINEL FAILOVER); errors said plainly. */
-  failoverLab(id: string): Promise<LabStatus>
+  /**
+   * A manual failover, errors said plainly. safe: writes paused until the replicas have everything, so no
+   * acknowledged write is lost; not safe: Sentinel's own SENTINEL FAILOVER.
+   */
+  failoverLab(id: string, safe: boolean): Promise<LabStatus>
   /**
    * Act on one node or sentinel. An action that would lose data (restarting a master that
    * has no persistence before a failover, ...) fails with code 'needs-confirmation' and
@@ -127,6 +131,20 @@ export interface SentinelLabApi {
   runDoctor(labId: string): Promise<DoctorFinding[]>
   /** Carry out a doctor fix: lossless edits, each file saved atomically with a backup. */
   applyConfEdits(edits: ConfEdit[]): Promise<ConfFileView[]>
+  /** The built-in drill scenarios. */
+  listDrillScenarios(): Promise<Scenario[]>
+  /**
+   * Start a failover drill against a lab. Answers at once with the drill's id; progress and,
+   * at the end, the report arrive as 'drill' events. One drill per lab at a time.
+   */
+  startDrill(labId: string, request: DrillRequest): Promise<{ id: string }>
+  /** Stop the lab's drill under way (its processes are left as the lab's policy has them). */
+  cancelDrill(labId: string): Promise<void>
+  /** The drills kept for a lab, newest first. */
+  listDrillReports(labId: string): Promise<DrillReportSummary[]>
+  getDrillReport(labId: string, id: string): Promise<DrillReport>
+  /** What an application needs to connect to the lab: sentinels, master name, password. */
+  getLabConnection(labId: string): Promise<LabConnection>
 }
 
 export interface AppEnvironment {
@@ -166,7 +184,7 @@ export const API = {
   stopLab: { args: args(labName), wait: 'slow' },
   destroyLab: { args: args(labName), wait: 'slow' },
   attachLab: { args: args(attachTarget), wait: 'slow' },
-  failoverLab: { args: args(labName), wait: 'slow' },
+  failoverLab: { args: args(labName, flag('safe')), wait: 'slow' },
   labNodeAction: { args: args(labName, labName, nodeAction, flag('confirmed')), wait: 'slow' },
   addLabMember: { args: args(labName, oneOf('replica', 'sentinel')), wait: 'slow' },
   removeLabMember: { args: args(labName, labName), wait: 'slow' },
@@ -183,6 +201,12 @@ export const API = {
   getConfSchema: { args: args() },
   runDoctor: { args: args(labName), wait: 'slow' },
   applyConfEdits: { args: args(confEdits), wait: 'slow' },
+  listDrillScenarios: { args: args() },
+  startDrill: { args: args(labName, drillRequest) },
+  cancelDrill: { args: args(labName) },
+  listDrillReports: { args: args(labName) },
+  getDrillReport: { args: args(labName, reportId) },
+  getLabConnection: { args: args(labName) },
 } as const satisfies Record<keyof SentinelLabApi, { args: ArgCheck; wait?: 'slow' | 'user' }>
 export type ApiMethod = keyof typeof API
 export const API_METHODS = Object.keys(API) as ApiMethod[]
@@ -209,6 +233,8 @@ export interface ApiEvents {
   log: LogBatch
   /** A config file open in an editor changed on disk. */
   conf: ConfChangedEvent
+  /** A drill's progress, and its report once done. */
+  drill: DrillProgress
 }
 export type ApiEventName = keyof ApiEvents
 export interface ApiEventMessage<K extends ApiEventName = ApiEventName> {

@@ -183,3 +183,12 @@ export interface DrillProgress {
   fraction: number
   report?: DrillReport
 }
+
+/** What an application needs to connect to a lab through its sentinels. */
+export interface LabConnection {
+  masterName: string
+  sentinels: { host: string; port: number }[]
+  /** The nodes' requirepass; null when the app does not know it (an attached deployment given none). */
+  password: string | null
+  sentinelPassword: string | null
+}

@@ -18,6 +18,7 @@ import type {
   UpdateResult,
 } from '../../shared/model'
 import type { LabSpecInput } from '../../shared/lab-spec'
+import type { DrillReport, DrillReportSummary, DrillRequest, LabConnection, Scenario } from '../../shared/drill'
 import type {
   ConfCheck,
   ConfEdit,
@@ -29,6 +30,7 @@ import type {
   MergeResult,
 } from '../../shared/conf'
 import { ConfService } from './config-files'
+import { DrillService } from './drills'
 import { logPathOf, regularFileOrAbsent } from './log-sources'
 import { ProgramsService } from './programs'
 import { exportCompose } from '../lab/compose'
@@ -59,6 +61,8 @@ export class AppService implements SentinelLabApi {
   readonly conf: ConfService
   /** The open supervisord configuration and its programs. */
   readonly programs: ProgramsService
+  /** Failover drills against the labs, and their reports. */
+  readonly drills: DrillService
 
   constructor(private readonly options: ServiceOptions) {
     this.supervisor = new Supervisor({ logDir: logDir(options.env), stateDir: stateDir(options.env) })
@@ -72,6 +76,7 @@ export class AppService implements SentinelLabApi {
     )
     this.logs = new LogHub((payload) => this.events.emit('event', { event: 'log', payload }))
     this.programs = new ProgramsService(this.supervisor, options.env)
+    this.drills = new DrillService(this.labs, (payload) => this.events.emit('event', { event: 'drill', payload }), options.env)
     this.conf = new ConfService(this.labs, this.supervisor, (payload) => this.events.emit('event', { event: 'conf', payload }))
     // Labs a previous run left running (the app died) are found again and cleanly restarted.
     void this.labs.discover()
@@ -105,8 +110,8 @@ export class AppService implements SentinelLabApi {
     return this.labs.attach(target)
   }
 
-  failoverLab(id: string): Promise<LabStatus> {
-    return this.labs.require(id).failover()
+  failoverLab(id: string, safe = true): Promise<LabStatus> {
+    return this.labs.require(id).failover(safe)
   }
 
   labNodeAction(id: string, node: string, action: LabNodeAction, confirmed: boolean): Promise<LabStatus> {
@@ -218,9 +223,34 @@ export class AppService implements SentinelLabApi {
     }
   }
 
+  async listDrillScenarios(): Promise<Scenario[]> {
+    return this.drills.scenarios()
+  }
+
+  async startDrill(labId: string, request: DrillRequest): Promise<{ id: string }> {
+    return this.drills.start(labId, request)
+  }
+
+  cancelDrill(labId: string): Promise<void> {
+    return this.drills.cancel(labId)
+  }
+
+  async listDrillReports(labId: string): Promise<DrillReportSummary[]> {
+    return this.drills.list(labId)
+  }
+
+  async getDrillReport(labId: string, id: string): Promise<DrillReport> {
+    return this.drills.get(labId, id)
+  }
+
+  async getLabConnection(labId: string): Promise<LabConnection> {
+    return this.drills.connection(labId)
+  }
+
   /** Stop every process; the app calls this before it quits. */
   async shutdown(): Promise<void> {
     this.conf.close()
+    await this.drills.shutdown()
     await Promise.all([this.logs.closeAll(), this.labs.shutdown(), this.supervisor.shutdown()])
   }
 }

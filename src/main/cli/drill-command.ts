@@ -5,14 +5,10 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { CLIENT_LABELS, CLIENT_PRESETS, type ClientPreset, type DrillReport, type DrillRequest, type DrillRun, type Scenario } from '../../shared/drill'
 import { LAB_DEFAULTS } from '../../shared/lab-spec'
-import { type DrillLab, type ProcessAction, membersOfLab } from '../drill/drill-lab'
+import { signalledLab } from '../drill/folder-lab'
 import { DEFAULT_RATE, runDrill } from '../drill/run-drill'
 import { builtInScenarios, findScenario, parseScenario } from '../drill/scenarios'
 import { labsRoot, readLab } from '../lab/blueprint'
-import { requestFailover } from '../lab/failover'
-import type { Lab } from '../lab/layout'
-import { type NodeSignal, killNode } from '../lab/node-control'
-import { safeSwitchover } from '../lab/safe-switchover'
 
 export const DRILL_HELP = `Usage: sentinel-lab drill SCENARIO [--dir D] [--client default|detector|both] [--rate R]
                           [--seconds S] [--pause S] [--min-replicas N] [--wait N]
@@ -99,7 +95,7 @@ export async function drillCommand(values: Values, positionals: string[]): Promi
   }
   let report: DrillReport
   try {
-    report = await runDrill(folderLab(readLab(dir)), scenario, request, {
+    report = await runDrill(signalledLab(readLab(dir)), scenario, request, {
       progress: (text) => void (values.json ? null : process.stderr.write(`  ${text}\n`)),
     })
   } catch (e) {
@@ -109,25 +105,6 @@ export async function drillCommand(values: Values, positionals: string[]): Promi
   if (values.json) process.stdout.write(JSON.stringify(jsonOf(report)) + '\n')
   else process.stdout.write(textOf(report))
   return 0
-}
-
-/** A lab folder run by `up` elsewhere: faults are signals to its processes (its restart policy does the rest). */
-function folderLab(lab: Lab): DrillLab {
-  const SIGNALS: Partial<Record<ProcessAction, NodeSignal>> = { kill: 'KILL', pause: 'STOP', resume: 'CONT', restart: 'KILL' }
-  return {
-    id: lab.dir,
-    ...membersOfLab(lab),
-    canControlProcesses: true,
-    act: async (member, action) => {
-      const signal = SIGNALS[action]
-      if (!signal) throw new Error(`${action}: a lab run by 'sentinel-lab up' can be killed, paused, resumed or restarted (by kill -9: up restarts it), not ${action}ed`)
-      return (await killNode(lab, member, signal)).text
-    },
-    failover: async (safe) => {
-      const r = safe ? await safeSwitchover(lab) : await requestFailover(lab)
-      return `failover 127.0.0.1:${r.from} -> 127.0.0.1:${r.to}`
-    },
-  }
 }
 
 function runJson(r: DrillRun): Record<string, unknown> {

@@ -60,6 +60,12 @@ export class AttachedLab {
     return this.source.id
   }
 
+  /** Where the deployment is, and its passwords: for a drill's client, or the user's own application. */
+  get connection(): Pick<AttachSource, 'sentinels' | 'masterName' | 'password' | 'sentinelPassword'> {
+    const { sentinels, masterName, password, sentinelPassword } = this.source
+    return { sentinels, masterName, password, sentinelPassword }
+  }
+
   /** The lab folder, when what is watched is a lab run elsewhere. */
   get folderLab(): Lab | null {
     return this.source.lab ?? null

@@ -218,6 +218,11 @@ export class LabRegistry {
     return lab
   }
 
+  /** The lab run or attached here, or null (a lab folder that is not running). */
+  find(id: string): OwnedLab | AttachedLab | null {
+    return this.labs.get(id) ?? null
+  }
+
   require(id: string): Controller {
     const c = this.labs.get(id)
     if (!c) {
