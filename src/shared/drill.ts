@@ -135,9 +135,10 @@ export interface DrillRun {
 export interface StoryLine {
   t: number
   text: string
-  /** The Sentinel event it comes from, for a link to the lab's timeline and log. */
+  /** The Sentinel event it comes from, for a link to the lab's timeline and log: who said it, its type and words. */
   member?: string
   event?: string
+  payload?: string
 }
 
 export interface DrillAdvice {

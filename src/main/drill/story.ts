@@ -38,7 +38,7 @@ export function storyOf(input: StoryInput): StoryLine[] {
     if (firstOf.has(key)) continue
     firstOf.add(key)
     const count = e.type === '+switch-master' ? input.events.filter((x) => x.type === '+switch-master').length : 0
-    lines.push({ t: e.t, text: count > 1 ? `${words} (${count} sentinels announce it)` : words, member: e.member, event: e.type })
+    lines.push({ t: e.t, text: count > 1 ? `${words} (${count} sentinels announce it)` : words, member: e.member, event: e.type, payload: e.text })
   }
 
   const switched = input.events.find((e) => e.type === '+switch-master')
@@ -65,6 +65,8 @@ function faultWords(label: string): string {
     case 'restart': return `${who} is restarted.`
     case 'stop': return `${who} is stopped.`
     case 'start': return `${who} is started.`
+    case 'safe': return 'A planned switch-over, done safely: writes paused on the master, the replicas caught up, SENTINEL FAILOVER, the old master pointed at the new one, writes resumed.'
+    case 'SENTINEL': return "A planned switch-over with Sentinel's own SENTINEL FAILOVER: the master goes on accepting writes until Sentinel demotes it."
     default: return label.endsWith('failed') || label.includes('failed:') ? `${label}.` : `${label[0]!.toUpperCase()}${label.slice(1)}.`
   }
 }

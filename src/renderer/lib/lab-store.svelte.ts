@@ -212,8 +212,9 @@ export class LabStore {
       : this.labAction(id, 'stop', `Stopping ${id}…`, () => this.client.api.stopLab(id), (s) => `Stopped ${s.name}`)
   }
 
-  failover(id: string): Promise<void> {
-    return this.labAction(id, 'failover', 'Failing over…', () => this.client.api.failoverLab(id), (s) => {
+  /** Safe: the switch-over that loses no acknowledged write; else Sentinel's own SENTINEL FAILOVER. */
+  failover(id: string, safe = true): Promise<void> {
+    return this.labAction(id, 'failover', safe ? 'Switching over safely…' : 'SENTINEL FAILOVER…', () => this.client.api.failoverLab(id, safe), (s) => {
       const m = s.nodes.find((n) => n.role === 'master')
       return m ? `Failed over: the master is now ${m.name} (:${m.port})` : 'Failed over'
     })
