@@ -8,6 +8,7 @@ import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
 import { bringupBench, defaults as bringupDefaults } from './bringup'
 import { confBench, defaults as confDefaults } from './conf'
+import { defaults as drillDefaults, drillBench } from './drill'
 import { defaults as failoverDefaults, failoverBench } from './failover'
 import { defaults as logFloodDefaults, logFloodBench } from './logflood'
 import { defaults as logDefaults, logThroughputBench } from './logthroughput'
@@ -30,6 +31,7 @@ const BENCHMARKS: Record<string, (f: Flags, progress: (s: string) => void) => Pr
   failover: (f, p) => failoverBench({ ...failoverDefaults, fastRuns: f.fastRuns, realisticRuns: f.realisticRuns }, p),
   logflood: (_f, p) => logFloodBench(logFloodDefaults, p),
   conf: (_f, p) => confBench(confDefaults, p),
+  drill: (_f, p) => drillBench(drillDefaults, p),
 }
 
 async function main(): Promise<number> {

@@ -291,7 +291,9 @@ describe('lab screen in Chromium', () => {
     expect(masterPort).toBe(first.nodes.find((n) => n.role === 'master')?.port)
     expect(await view().getByTestId('member-menu').count()).toBe(0)
     const buttons = await view().locator('.bar button, [role="toolbar"] button').allTextContents()
-    expect(buttons.map((b) => b.trim())).toEqual(['Detach', 'Failover'])
+    // Failover's menu (safe switch-over or SENTINEL FAILOVER) is an icon button beside it.
+    expect(buttons.map((b) => b.trim()).filter(Boolean)).toEqual(['Detach', 'Failover'])
+    expect(await view().getByTestId('failover-menu').count()).toBe(1)
     await page.screenshot({ path: join(shots, 'lab-attached-light.png') })
     await page.getByRole('button', { name: 'Detach', exact: true }).click()
     await until(() => items().count()).toBe(1)

@@ -100,6 +100,9 @@ afterAll(async () => {
 describe('programs view in Chromium', () => {
   it('shows a failed first open as an error above the open form, with no path in the header', async () => {
     await page.goto(bridge.url)
+    // Started with no configuration, the app opens on the Lab view: Programs is one click away.
+    await page.getByRole('heading', { name: 'New lab' }).waitFor({ state: 'visible' })
+    await page.getByRole('tab', { name: 'Programs', exact: true }).click()
     await visible(page.getByRole('heading', { name: 'Open a supervisord configuration' }))
     const field = page.locator('#config-path')
     await until(() => field.inputValue()).toContain(process.cwd())
@@ -138,6 +141,8 @@ describe('programs view in Chromium', () => {
 
   it('shows an empty state, then opens a file typed into the path field and runs its programs', async () => {
     await page.goto(bridge.url)
+    await page.getByRole('heading', { name: 'New lab' }).waitFor({ state: 'visible' })
+    await page.getByRole('tab', { name: 'Programs', exact: true }).click()
     await visible(page.getByRole('heading', { name: 'Open a supervisord configuration' }))
     const field = page.locator('#config-path')
     // Prefilled from the main process's working directory.
