@@ -125,6 +125,21 @@ describe('config editing calls are validated', () => {
   })
 })
 
+describe('drill calls are validated', () => {
+  it('a scenario name, one or two known clients, bounded numbers, known custom settings, report ids without paths', async () => {
+    await expect(dispatch(api, 'startDrill', ['lab-1', { scenario: 'kill-master', clients: ['default', 'custom'], custom: { commandTimeoutMs: 300, failoverDetector: true }, rate: 500 }])).resolves.toBe('ok')
+    expect(await refused('startDrill', ['lab-1', { scenario: '../x', clients: ['default'] }])).toMatch(/scenario: a scenario name/)
+    expect(await refused('startDrill', ['lab-1', { scenario: 'kill-master', clients: ['default', 'default'] }])).toMatch(/clients: one or two of/)
+    expect(await refused('startDrill', ['lab-1', { scenario: 'kill-master', clients: ['sloppy'] }])).toMatch(/clients: one or two of/)
+    expect(await refused('startDrill', ['lab-1', { scenario: 'kill-master', clients: ['default'], rate: 1e9 }])).toMatch(/rate: a whole number from 1 to 5000/)
+    expect(await refused('startDrill', ['lab-1', { scenario: 'kill-master', clients: ['custom'], custom: { commandTimeoutMs: -1 } }])).toMatch(/custom\.commandTimeoutMs/)
+    expect(await refused('startDrill', ['lab-1', { scenario: 'kill-master', clients: ['custom'], custom: { shell: 'x' } }])).toMatch(/custom\.shell/)
+    expect(await refused('startDrill', ['lab-1', { scenario: 'kill-master', clients: ['default'], seconds: 5 }])).toMatch(/seconds: unknown drill field/)
+    expect(await refused('getDrillReport', ['lab-1', '../../etc'])).toMatch(/a drill report id/)
+    expect(await refused('getDrillReport', ['lab-1', '.hidden'])).toMatch(/a drill report id/)
+  })
+})
+
 describe('the method table', () => {
   it('checks every method: a call with one argument too many is refused before the service sees it', async () => {
     const { API_METHODS } = await import('../src/shared/api')

@@ -155,13 +155,14 @@ export const drillRequest = (v: unknown, i: number): void => {
   const r = v as Record<string, unknown>
   if (typeof r !== 'object' || r === null || Array.isArray(r)) throw invalid(i, 'a drill request object')
   for (const k of Object.keys(r)) {
-    if (!['scenario', 'clients', 'rate', 'pauseSeconds', 'safe', 'minReplicas', 'waitReplicas'].includes(k)) throw new ApiError(`${k.slice(0, 32)}: unknown drill field`, 'invalid-argument')
+    if (!['scenario', 'clients', 'custom', 'rate', 'pauseSeconds', 'safe', 'minReplicas', 'waitReplicas'].includes(k)) throw new ApiError(`${k.slice(0, 32)}: unknown drill field`, 'invalid-argument')
   }
   if (typeof r.scenario !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(r.scenario)) throw new ApiError('scenario: a scenario name such as kill-master', 'invalid-argument')
   const c = r.clients
   if (!Array.isArray(c) || c.length < 1 || c.length > 2 || new Set(c).size !== c.length || !c.every((x) => (CLIENT_PRESETS as readonly unknown[]).includes(x))) {
-    throw new ApiError(`clients: one or both of ${CLIENT_PRESETS.join(', ')}`, 'invalid-argument')
+    throw new ApiError(`clients: one or two of ${CLIENT_PRESETS.join(', ')}`, 'invalid-argument')
   }
+  if (r.custom !== undefined) customClient(r.custom)
   const whole = (k: string, min: number, max: number): void => {
     const x = r[k]
     if (x !== undefined && (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max)) throw new ApiError(`${k}: a whole number from ${min} to ${max}`, 'invalid-argument')
@@ -171,6 +172,19 @@ export const drillRequest = (v: unknown, i: number): void => {
   whole('minReplicas', 0, 16)
   whole('waitReplicas', 0, 16)
   if (r.safe !== undefined && typeof r.safe !== 'boolean') throw new ApiError('safe: true or false', 'invalid-argument')
+}
+
+function customClient(v: unknown): void {
+  const c = v as Record<string, unknown>
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new ApiError('custom: an object of client settings', 'invalid-argument')
+  for (const [k, x] of Object.entries(c)) {
+    const ok =
+      k === 'failoverDetector' || k === 'enableOfflineQueue' ? typeof x === 'boolean'
+      : k === 'commandTimeoutMs' ? x === null || (typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= 600_000)
+      : k === 'maxRetriesPerRequest' ? x === null || (typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 1000)
+      : false
+    if (!ok) throw new ApiError(`custom.${k.slice(0, 32)}: failoverDetector and enableOfflineQueue take true or false, commandTimeoutMs 1-600000 or null, maxRetriesPerRequest 0-1000 or null`, 'invalid-argument')
+  }
 }
 
 /** A drill report's id: its folder name. */

@@ -2,8 +2,8 @@
 // settings, a rate), and what a drill found out, computed from every operation the client
 // made (never estimated). No Node here: the renderer shows these as they are.
 
-/** The two client settings every drill compares. */
-export const CLIENT_PRESETS = ['default', 'detector'] as const
+/** The client settings a drill runs with: the two every drill compares, and the user's own. */
+export const CLIENT_PRESETS = ['default', 'detector', 'custom'] as const
 export type ClientPreset = (typeof CLIENT_PRESETS)[number]
 
 /** How the drill's client (ioredis in sentinel mode) is set up: the knobs that change the outcome. */
@@ -25,11 +25,29 @@ export interface ClientSettings {
 export const CLIENT_SETTINGS: Readonly<Record<ClientPreset, ClientSettings>> = {
   default: { failoverDetector: false, commandTimeoutMs: null, enableOfflineQueue: true, maxRetriesPerRequest: 20, waitReplicas: 0, waitTimeoutMs: 100 },
   detector: { failoverDetector: true, commandTimeoutMs: 500, enableOfflineQueue: true, maxRetriesPerRequest: 20, waitReplicas: 0, waitTimeoutMs: 100 },
+  /** ioredis's defaults, changed by the request's `custom`. */
+  custom: { failoverDetector: false, commandTimeoutMs: null, enableOfflineQueue: true, maxRetriesPerRequest: 20, waitReplicas: 0, waitTimeoutMs: 100 },
 }
+
+/** The client knobs a user may set for the 'custom' client. */
+export type CustomClient = Partial<Pick<ClientSettings, 'failoverDetector' | 'commandTimeoutMs' | 'enableOfflineQueue' | 'maxRetriesPerRequest'>>
 
 export const CLIENT_LABELS: Readonly<Record<ClientPreset, string>> = {
   default: "ioredis's defaults",
   detector: 'failoverDetector + commandTimeout 500 ms',
+  custom: 'your settings',
+}
+
+/** A run's client in words: the preset's name, or what the custom settings are. */
+export function clientLabel(client: ClientPreset, s: ClientSettings): string {
+  if (client !== 'custom') return CLIENT_LABELS[client]
+  const words = [
+    s.failoverDetector ? 'failoverDetector' : 'no failoverDetector',
+    s.commandTimeoutMs === null ? 'no commandTimeout' : `commandTimeout ${s.commandTimeoutMs} ms`,
+    s.enableOfflineQueue ? 'offline queue' : 'no offline queue',
+    `maxRetriesPerRequest ${s.maxRetriesPerRequest ?? 'unlimited'}`,
+  ]
+  return words.join(', ')
 }
 
 /** What a scenario step does. 'failover' is the safe switch-over; 'sentinel-failover' Sentinel's own. */
@@ -62,8 +80,10 @@ export interface Scenario {
 
 export interface DrillRequest {
   scenario: string
-  /** One or both presets; two run one after the other and are shown side by side. */
+  /** One or two client settings; two run one after the other and are shown side by side. */
   clients: ClientPreset[]
+  /** The 'custom' client's settings (over ioredis's defaults). */
+  custom?: CustomClient
   /** Writes per second (default 200). */
   rate?: number
   /** pause-master: how long the master stays paused (default 20 s). */

@@ -93,6 +93,8 @@ describe('sentinel-lab drill', () => {
     const badRate = await run(['drill', 'kill-master', '--rate', 'fast', '--dir', dir], root)
     expect([badRate.code, badRate.stderr]).toEqual([2, expect.stringMatching(/--rate takes a whole number from 1 to 20000, not 'fast'/)])
     expect((await run(['drill', 'failover', '--safe', '--plain', '--dir', dir], root)).code).toBe(2)
+    const stray = await run(['drill', 'kill-master', '--command-timeout', '300', '--dir', dir], root)
+    expect([stray.code, stray.stderr]).toEqual([2, expect.stringMatching(/set up --client custom/)])
     const noLab = await run(['drill', 'kill-master', '--dir', join(root, 'nowhere')], root)
     expect([noLab.code, noLab.stderr]).toEqual([1, expect.stringMatching(/no lab in .*nowhere/)])
     const file = join(root, 'bad.json')
@@ -145,6 +147,14 @@ describe('sentinel-lab drill', () => {
     expect(r.lostAcked).toBe(0)
     expect(r.writes).toBeGreaterThan(1500)
   }, 90_000)
+
+  it('runs the user\'s own client settings (--client custom)', async () => {
+    const r = await drill('kill-master', '--client', 'custom', '--failover-detector', '--command-timeout', '300', '--seconds', '8')
+    expect(r.client).toBe('custom')
+    expect(r.maxLatencyMs, JSON.stringify(r)).toBeLessThan(1000)
+    expect(r.errors.timeout).toBeGreaterThan(0)
+    expect(r.lostAcked).toBe(0)
+  }, 60_000)
 
   it('runs a scenario file', async () => {
     const file = join(root, 'mine.json')

@@ -3,14 +3,14 @@
 // the client went through and what Redis threw away.
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { CLIENT_LABELS, CLIENT_PRESETS, type ClientPreset, type DrillReport, type DrillRequest, type DrillRun, type Scenario } from '../../shared/drill'
+import { CLIENT_PRESETS, type ClientPreset, type CustomClient, clientLabel, type DrillReport, type DrillRequest, type DrillRun, type Scenario } from '../../shared/drill'
 import { LAB_DEFAULTS } from '../../shared/lab-spec'
 import { signalledLab } from '../drill/folder-lab'
 import { DEFAULT_RATE, runDrill } from '../drill/run-drill'
 import { builtInScenarios, findScenario, parseScenario } from '../drill/scenarios'
 import { labsRoot, readLab } from '../lab/blueprint'
 
-export const DRILL_HELP = `Usage: sentinel-lab drill SCENARIO [--dir D] [--client default|detector|both] [--rate R]
+export const DRILL_HELP = `Usage: sentinel-lab drill SCENARIO [--dir D] [--client default|detector|both|custom] [--rate R]
                           [--seconds S] [--pause S] [--min-replicas N] [--wait N]
                           [--safe | --plain] [--json]
        sentinel-lab drill --file SCENARIO.json [options]
@@ -33,7 +33,12 @@ replica, or a member's name; see the README).
 Options:
   --dir D            the lab folder (default: ${join(labsRoot(), LAB_DEFAULTS.name)})
   --client C         default: ioredis's defaults; detector: failoverDetector + commandTimeout
-                     500 ms; both: one run each, side by side (default: default)
+                     500 ms; both: one run each, side by side; custom: ioredis's defaults
+                     changed by the four options below (default: default)
+  --failover-detector        custom: subscribe to +switch-master (ioredis failoverDetector)
+  --command-timeout MS       custom: fail a command unanswered after MS (commandTimeout)
+  --no-offline-queue         custom: fail commands at once while disconnected
+  --max-retries N            custom: maxRetriesPerRequest (ioredis's default 20)
   --rate R           writes per second (default ${DEFAULT_RATE})
   --seconds S        how long the client writes (default: the scenario's)
   --pause S          pause-master: how long the master hangs (default 20)
@@ -65,11 +70,22 @@ export async function drillCommand(values: Values, positionals: string[]): Promi
     numbers[key] = n
   }
   const clientWord = typeof values.client === 'string' ? values.client : 'default'
-  const clients: ClientPreset[] = clientWord === 'both' ? [...CLIENT_PRESETS] : (CLIENT_PRESETS as readonly string[]).includes(clientWord) ? [clientWord as ClientPreset] : []
-  if (clients.length === 0) return usage(`--client takes default, detector or both, not '${clientWord}'`)
+  const clients: ClientPreset[] = clientWord === 'both' ? ['default', 'detector'] : (CLIENT_PRESETS as readonly string[]).includes(clientWord) ? [clientWord as ClientPreset] : []
+  if (clients.length === 0) return usage(`--client takes default, detector, both or custom, not '${clientWord}'`)
+  const custom: CustomClient = {}
+  if (values['failover-detector']) custom.failoverDetector = true
+  if (values['no-offline-queue']) custom.enableOfflineQueue = false
+  for (const [key, field, min, max] of [['command-timeout', 'commandTimeoutMs', 1, 600_000], ['max-retries', 'maxRetriesPerRequest', 0, 1000]] as const) {
+    const v = values[key]
+    if (v === undefined) continue
+    const n = Number(v)
+    if (!Number.isInteger(n) || n < min || n > max) return usage(`--${key} takes a whole number from ${min} to ${max}, not '${String(v)}'`)
+    custom[field] = n
+  }
+  if (Object.keys(custom).length > 0 && !clients.includes('custom')) return usage('--failover-detector, --command-timeout, --no-offline-queue and --max-retries set up --client custom')
 
   const request: DrillRequest = {
-    scenario: '', clients, rate: numbers.rate, pauseSeconds: numbers.pause, safe: !values.plain,
+    scenario: '', clients, ...(clients.includes('custom') ? { custom } : {}), rate: numbers.rate, pauseSeconds: numbers.pause, safe: !values.plain,
     minReplicas: numbers['min-replicas'], waitReplicas: numbers.wait,
   }
   let scenario: Scenario | null
@@ -134,12 +150,12 @@ function textOf(report: DrillReport): string {
     ['failover (fault -> +switch-master)', (r) => (r.verdict.failoverMs === null ? '-' : `${(r.verdict.failoverMs / 1000).toFixed(1)} s`)],
   ]
   const width = Math.max(...rows.map(([k]) => k.length)) + 2
-  const col = Math.max(28, ...report.runs.map((r) => CLIENT_LABELS[r.client].length + 2))
+  const col = Math.max(28, ...report.runs.map((r) => clientLabel(r.client, r.settings).length + 2))
   const lines = [`drill ${report.scenario.name}: ${report.scenario.description}`, '']
-  lines.push(''.padEnd(width) + report.runs.map((r) => CLIENT_LABELS[r.client].padEnd(col)).join(''))
+  lines.push(''.padEnd(width) + report.runs.map((r) => clientLabel(r.client, r.settings).padEnd(col)).join(''))
   for (const [label, f] of rows) lines.push(label.padEnd(width) + report.runs.map((r) => f(r).padEnd(col)).join(''))
   for (const r of report.runs) {
-    lines.push('', `What happened (${CLIENT_LABELS[r.client]}):`)
+    lines.push('', `What happened (${clientLabel(r.client, r.settings)}):`)
     for (const s of r.story) lines.push(`  ${(s.t / 1000).toFixed(1).padStart(5)} s  ${s.text}`)
   }
   if (report.advice.length) lines.push('', 'What to change:', ...report.advice.map((a) => `  - ${a.text}`))

@@ -186,6 +186,7 @@ async function drill(args: string[]): Promise<number> {
     dir: { type: 'string' }, client: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' }, pause: { type: 'string' },
     'min-replicas': { type: 'string' }, wait: { type: 'string' }, safe: { type: 'boolean' }, plain: { type: 'boolean' },
     json: { type: 'boolean' }, list: { type: 'boolean' }, file: { type: 'string' },
+    'failover-detector': { type: 'boolean' }, 'command-timeout': { type: 'string' }, 'no-offline-queue': { type: 'boolean' }, 'max-retries': { type: 'string' },
   }, 'drill')
   if (!parsed) return 2
   if (parsed.values.help) return help('drill', 0)

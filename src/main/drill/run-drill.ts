@@ -40,7 +40,11 @@ export async function runDrill(lab: DrillLab, scenario: Scenario, request: Drill
   const opsOf = new Map<ClientPreset, Operation[]>()
   const progress = options.progress ?? (() => {})
   for (const [i, client] of request.clients.entries()) {
-    const settings: ClientSettings = { ...CLIENT_SETTINGS[client], ...(request.waitReplicas !== undefined ? { waitReplicas: request.waitReplicas } : {}) }
+    const settings: ClientSettings = {
+      ...CLIENT_SETTINGS[client],
+      ...(client === 'custom' ? request.custom : {}),
+      ...(request.waitReplicas !== undefined ? { waitReplicas: request.waitReplicas } : {}),
+    }
     const share = (f: number): number => (i + f) / request.clients.length
     progress(`${client}: waiting for a steady lab`, share(0))
     const before = await waitSteady(lab, SETTLE_MS, options.signal)

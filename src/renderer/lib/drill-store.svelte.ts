@@ -1,14 +1,16 @@
 // The Drills screen's state, per lab: the form (scenario, clients, rate, ...), the drill
 // under way ('drill' events), the report shown (the last one run, or one opened from the
 // list) and another to compare it with, and the reports kept.
-import type { DrillProgress, DrillReport, DrillReportSummary, DrillRequest, LabConnection, Scenario } from '../../shared/drill'
+import type { CustomClient, DrillProgress, DrillReport, DrillReportSummary, DrillRequest, LabConnection, Scenario } from '../../shared/drill'
 import type { ApiClient } from './api-client'
 import { toasts } from './toasts.svelte'
 
 export interface DrillForm {
   scenario: string
-  /** Both clients side by side (the default), or one. */
-  clients: 'both' | 'default' | 'detector'
+  /** Both presets side by side (the default), one of them, the user's own settings, or those beside the defaults. */
+  clients: 'both' | 'default' | 'detector' | 'custom' | 'default+custom'
+  /** The 'custom' client: ioredis's defaults changed (commandTimeoutMs 0: none). */
+  custom: { failoverDetector: boolean; commandTimeoutMs: number; enableOfflineQueue: boolean; maxRetriesPerRequest: number }
   rate: number
   pauseSeconds: number
   safe: boolean
@@ -16,13 +18,24 @@ export interface DrillForm {
   waitReplicas: number
 }
 
-export const DRILL_FORM_DEFAULTS: DrillForm = { scenario: 'pause-master', clients: 'both', rate: 200, pauseSeconds: 20, safe: true, minReplicas: 0, waitReplicas: 0 }
+export const DRILL_FORM_DEFAULTS: DrillForm = {
+  scenario: 'pause-master', clients: 'both', rate: 200, pauseSeconds: 20, safe: true, minReplicas: 0, waitReplicas: 0,
+  custom: { failoverDetector: true, commandTimeoutMs: 1000, enableOfflineQueue: true, maxRetriesPerRequest: 20 },
+}
+
+const CLIENTS: Record<DrillForm['clients'], DrillRequest['clients']> = {
+  both: ['default', 'detector'], default: ['default'], detector: ['detector'], custom: ['custom'], 'default+custom': ['default', 'custom'],
+}
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
 /** The form as the API takes it. */
 export function requestOf(f: DrillForm): DrillRequest {
-  const r: DrillRequest = { scenario: f.scenario, clients: f.clients === 'both' ? ['default', 'detector'] : [f.clients], rate: f.rate }
+  const r: DrillRequest = { scenario: f.scenario, clients: CLIENTS[f.clients], rate: f.rate }
+  if (r.clients.includes('custom')) {
+    const c = f.custom
+    r.custom = { failoverDetector: c.failoverDetector, enableOfflineQueue: c.enableOfflineQueue, commandTimeoutMs: c.commandTimeoutMs > 0 ? c.commandTimeoutMs : null, maxRetriesPerRequest: c.maxRetriesPerRequest } satisfies CustomClient
+  }
   if (f.scenario === 'pause-master') r.pauseSeconds = f.pauseSeconds
   if (f.scenario === 'failover') r.safe = f.safe
   if (f.minReplicas > 0) r.minReplicas = f.minReplicas
@@ -34,7 +47,13 @@ export function requestOf(f: DrillForm): DrillRequest {
 export function formOf(r: DrillRequest): DrillForm {
   return {
     scenario: r.scenario,
-    clients: r.clients.length === 2 ? 'both' : r.clients[0]!,
+    clients: (Object.keys(CLIENTS) as DrillForm['clients'][]).find((k) => CLIENTS[k].join() === r.clients.join()) ?? 'both',
+    custom: {
+      failoverDetector: r.custom?.failoverDetector ?? DRILL_FORM_DEFAULTS.custom.failoverDetector,
+      commandTimeoutMs: r.custom?.commandTimeoutMs ?? 0,
+      enableOfflineQueue: r.custom?.enableOfflineQueue ?? true,
+      maxRetriesPerRequest: r.custom?.maxRetriesPerRequest ?? 20,
+    },
     rate: r.rate ?? DRILL_FORM_DEFAULTS.rate,
     pauseSeconds: r.pauseSeconds ?? DRILL_FORM_DEFAULTS.pauseSeconds,
     safe: r.safe ?? true,
