@@ -26,7 +26,7 @@ export interface DrillBenchOptions {
 
 export const defaults: DrillBenchOptions = { rates: [200, 1000, 5000], rateSeconds: 10, reportSeconds: 60 }
 
-const steady = (seconds: number): Scenario => ({ name: 'steady', description: 'no fault: the writer alone', seconds, steps: [], needsProcessControl: false })
+const steady = (seconds: number): Scenario => ({ name: 'steady', description: 'no fault: the writer alone', seconds, steps: [], needsProcessControl: false, needsLinks: false })
 
 export async function drillBench(options: DrillBenchOptions, progress: (s: string) => void): Promise<BenchResult> {
   const root = mkdtempSync(join(tmpdir(), 'bench-drill-'))

@@ -51,7 +51,7 @@ export function clientLabel(client: ClientPreset, s: ClientSettings): string {
 }
 
 /** What a scenario step does. 'failover' is the safe switch-over; 'sentinel-failover' Sentinel's own. */
-export const STEP_ACTIONS = ['kill', 'pause', 'resume', 'stop', 'start', 'restart', 'failover', 'sentinel-failover', 'rate'] as const
+export const STEP_ACTIONS = ['kill', 'pause', 'resume', 'stop', 'start', 'restart', 'failover', 'sentinel-failover', 'rate', 'partition', 'heal'] as const
 export type StepAction = (typeof STEP_ACTIONS)[number]
 
 export interface ScenarioStep {
@@ -66,6 +66,8 @@ export interface ScenarioStep {
   target?: string
   /** For 'rate': the new writes per second. */
   rate?: number
+  /** For 'partition': the members on one side ('master', 'replica', names, 'client'), everyone else on the other. */
+  side?: string[]
 }
 
 export interface Scenario {
@@ -76,6 +78,8 @@ export interface Scenario {
   steps: ScenarioStep[]
   /** It kills, pauses or restarts processes: a lab the app does not run (attached) cannot. */
   needsProcessControl: boolean
+  /** It cuts links: only a lab run with link faults can. */
+  needsLinks: boolean
 }
 
 export interface DrillRequest {
@@ -86,7 +90,7 @@ export interface DrillRequest {
   custom?: CustomClient
   /** Writes per second (default 200). */
   rate?: number
-  /** pause-master: how long the master stays paused (default 20 s). */
+  /** pause-master: how long the master stays paused (default 20 s); partition-*: how long the partition lasts (default 12 s). */
   pauseSeconds?: number
   /** 'failover': the safe switch-over (default) or Sentinel's own SENTINEL FAILOVER. */
   safe?: boolean

@@ -27,13 +27,18 @@ export interface LabSpec {
   /** requirepass / masterauth / sentinel auth-pass of every node. */
   password: string
   timers: Timers
+  /**
+   * Link faults: every member known to the others by its own loopback address, behind a
+   * proxy that can cut, slow or reset each link (partitions without root). Linux only.
+   */
+  links: boolean
 }
 
 /** What a caller may pass: any field may be left out (defaults apply). */
 export type LabSpecInput = Partial<LabSpec>
 
 /** The fields a page may send (createLab): no password (it never crosses the API), no ports. */
-export const API_LAB_FIELDS = ['name', 'replicas', 'sentinels', 'quorum', 'downAfterMs', 'timers', 'persistence'] as const
+export const API_LAB_FIELDS = ['name', 'replicas', 'sentinels', 'quorum', 'downAfterMs', 'timers', 'persistence', 'links'] as const
 
 export interface FieldError {
   /** The field, as a path: "quorum", "ports.basePort". */
@@ -65,6 +70,7 @@ export const LAB_DEFAULTS: Readonly<Omit<LabSpec, 'password' | 'ports'>> = Objec
   parallelSyncs: 1,
   persistence: 'none',
   timers: 'realistic',
+  links: false,
 })
 
 /**
@@ -79,7 +85,7 @@ const NAME = /^[A-Za-z0-9._-]+$/
 /** Printable ASCII without quotes, backslash or space: safe unquoted in every file a lab writes. */
 const PASSWORD = /^[\x21\x23-\x26\x28-\x5b\x5d-\x7e]+$/
 const ALL_FIELDS: readonly string[] = ['name', 'masterName', 'replicas', 'sentinels', 'quorum', 'downAfterMs', 'failoverTimeoutMs',
-  'parallelSyncs', 'persistence', 'ports', 'password', 'timers']
+  'parallelSyncs', 'persistence', 'ports', 'password', 'timers', 'links']
 
 /**
  * Every problem of an input spec, each with its field. Empty when the input is good.
@@ -129,6 +135,7 @@ export function validateSpec(input: unknown, fields: readonly string[] = ALL_FIE
   int('parallelSyncs', LAB_DEFAULTS.parallelSyncs)
   oneOf('persistence', LAB_DEFAULTS.persistence, PERSISTENCE)
   oneOf('timers', LAB_DEFAULTS.timers, TIMERS)
+  if (raw.links !== undefined && typeof raw.links !== 'boolean') err('links', `must be true or false, got ${JSON.stringify(raw.links)}`)
   if (raw.password !== undefined) {
     str('password', '', PASSWORD, 'may not hold spaces, quotes or backslashes', 512)
   }

@@ -112,6 +112,18 @@ export class DrillService {
           await c.failover(safe)
           return safe ? 'safe switch-over' : 'SENTINEL FAILOVER'
         },
+        links: c.links
+          ? {
+              partition: async (side) => {
+                c.links!.partition(side)
+                c.note('partition', `partition: ${side.join(', ')} | the rest`)
+              },
+              heal: async () => {
+                c.links!.heal()
+                c.note('heal', 'every link healed')
+              },
+            }
+          : null,
         note: (text) => c.note('drill', text),
       }
     }
@@ -129,6 +141,7 @@ export class DrillService {
       sentinels: x.sentinels.map((s) => ({ name: `${s.host}:${s.port}`, host: s.host, port: s.port })),
       nodes: status.nodes.map((n) => ({ name: n.name, host: n.name.includes(':') ? n.name.slice(0, n.name.lastIndexOf(':')) : '127.0.0.1', port: n.port })),
       canControlProcesses: false,
+      links: null,
       act: async () => {
         throw new Error('the app does not run this deployment: it cannot kill or pause its processes')
       },

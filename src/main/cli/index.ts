@@ -8,6 +8,7 @@ import { CONF_HELP, confCommand } from './conf-command'
 import { LAB_HELP, down, failover, killCommand, status, up } from './lab-commands'
 import { DOCTOR_HELP, doctorCommand } from './doctor-command'
 import { DRILL_HELP, drillCommand } from './drill-command'
+import { LINK_HELP, linkCommand } from './link-commands'
 import { AppService } from '../app/app-service'
 import { ConfigError } from '../supervisor/config-loader'
 import { Supervisor } from '../supervisor/supervisor'
@@ -27,6 +28,8 @@ Commands:
   failover             a manual failover: the sentinels promote a replica
   kill NODE            kill -9 (or pause, resume) one process of a lab
   drill SCENARIO       a failover drill: what a client loses when the master dies
+  link cut|slow|heal   cut, slow or heal the link between two members (labs run with --links)
+  partition A,B,...    cut the lab in two; heal: heal every link; links: show them
   doctor PATH...       check config files (and what runs from them) for known mistakes
   conf get|set|unset   read or change one directive of a redis.conf, sentinel.conf or .ini
   help [COMMAND]       show help for a command
@@ -55,6 +58,7 @@ Options:
   ...LAB_HELP,
   doctor: DOCTOR_HELP,
   drill: DRILL_HELP,
+  ...LINK_HELP,
   conf: CONF_HELP,
 }
 
@@ -82,6 +86,11 @@ export async function main(argv: string[]): Promise<number> {
       return doctorCommand(rest)
     case 'drill':
       return drill(rest)
+    case 'link':
+    case 'partition':
+    case 'heal':
+    case 'links':
+      return links(command, rest)
     case 'conf':
       return confCommand(rest)
     default:
@@ -158,7 +167,7 @@ type LabCommand = 'up' | 'status' | 'down' | 'failover' | 'kill'
 
 const LAB_OPTIONS: Record<LabCommand, OptionSpec> = {
   up: { replicas: { type: 'string' }, sentinels: { type: 'string' }, quorum: { type: 'string' }, name: { type: 'string' },
-    dir: { type: 'string' }, fast: { type: 'boolean' }, json: { type: 'boolean' } },
+    dir: { type: 'string' }, fast: { type: 'boolean' }, links: { type: 'boolean' }, json: { type: 'boolean' } },
   status: { dir: { type: 'string' }, json: { type: 'boolean' } },
   down: { dir: { type: 'string' }, timeout: { type: 'string' } },
   failover: { dir: { type: 'string' }, json: { type: 'boolean' }, safe: { type: 'boolean' }, plain: { type: 'boolean' } },
@@ -191,6 +200,16 @@ async function drill(args: string[]): Promise<number> {
   if (!parsed) return 2
   if (parsed.values.help) return help('drill', 0)
   return drillCommand(parsed.values, parsed.positionals)
+}
+
+async function links(command: 'link' | 'partition' | 'heal' | 'links', args: string[]): Promise<number> {
+  const parsed = parse(args, {
+    dir: { type: 'string' }, json: { type: 'boolean' }, oneway: { type: 'boolean' },
+    latency: { type: 'string' }, jitter: { type: 'string' }, bandwidth: { type: 'string' },
+  }, command)
+  if (!parsed) return 2
+  if (parsed.values.help) return help(command, 0)
+  return linkCommand(command, parsed.values, parsed.positionals)
 }
 
 function describe(e: TransitionEvent): string {

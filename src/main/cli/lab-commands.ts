@@ -36,6 +36,9 @@ Options:
   --dir D         the lab folder (default: ${join(labsRoot(), '<name>')})
   --fast          fast Sentinel timers (SENTINEL DEBUG): a killed master's replacement in
                   about 3 s and the old master back as a replica in about 4 s, instead of 13 s
+  --links         link faults (Linux): every member known to the others by its own loopback
+                  address, behind a proxy in this process, so 'sentinel-lab link',
+                  'partition' and 'heal' can cut, slow and heal the links between them
   --json          print one JSON object instead of the line:
                   {"name","dir","healthyMs","master":{"name","port","pid","role"},"replicas":[...],"sentinels":[...]}
   -h, --help      show this help`,
@@ -143,6 +146,7 @@ export async function up(values: Values): Promise<number> {
   }
   if (typeof values.name === 'string') spec.name = values.name
   if (values.fast) spec.timers = 'fast'
+  if (values.links) spec.links = true
   const dir = labDir(values, spec.name)
   const running = existsSync(dir) ? liveOwner(dir) : null
   if (running) return (err(`sentinel-lab up: the lab in ${dir} already runs (pid ${running.pid}); 'sentinel-lab down --dir ${dir}' stops it`), 1)

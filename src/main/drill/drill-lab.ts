@@ -6,8 +6,16 @@ import type { Lab } from '../lab/layout'
 
 export interface DrillMember {
   name: string
+  /** Where applications reach it (with link faults: its front, through the links). */
   host: string
   port: number
+  /** Where the drill itself observes it, past any link fault (127.0.0.1); absent: host. */
+  direct?: { host: string; port: number }
+}
+
+/** The address the drill's own checks use: never cut off by a partition it made. */
+export function observed(m: DrillMember): { host: string; port: number } {
+  return m.direct ?? m
 }
 
 export type ProcessAction = 'kill' | 'pause' | 'resume' | 'stop' | 'start' | 'restart'
@@ -28,6 +36,8 @@ export interface DrillLab {
   canControlProcesses: boolean
   /** Do it to one member; answers what was done, in words. */
   act(member: string, action: ProcessAction): Promise<string>
+  /** Link faults, when the lab runs with them (spec.links): members by name, and 'client'. */
+  links: { partition(side: string[]): Promise<void>; heal(): Promise<void> } | null
   /** A planned switch-over: safe (no acknowledged write lost) or Sentinel's own. */
   failover(safe: boolean): Promise<string>
   /** Tell the lab's timeline (optional). */
@@ -41,7 +51,7 @@ export function membersOfLab(lab: Lab): Pick<DrillLab, 'reportsDir' | 'masterNam
     masterName: lab.masterName,
     password: lab.password,
     quorum: lab.spec.quorum,
-    sentinels: lab.sentinels.map((s) => ({ name: s.name, host: '127.0.0.1', port: s.port })),
-    nodes: lab.nodes.map((n) => ({ name: n.name, host: '127.0.0.1', port: n.port })),
+    sentinels: lab.sentinels.map((s) => ({ name: s.name, host: s.linkHost, port: s.port, direct: { host: '127.0.0.1', port: s.port } })),
+    nodes: lab.nodes.map((n) => ({ name: n.name, host: n.linkHost, port: n.port, direct: { host: '127.0.0.1', port: n.port } })),
   }
 }

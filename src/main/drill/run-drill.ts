@@ -7,7 +7,7 @@ import {
 } from '../../shared/drill'
 import { RedisPool } from '../sentinel/redis-pool'
 import { adviceFor } from './advice'
-import type { DrillLab, DrillMember } from './drill-lab'
+import { type DrillLab, type DrillMember, observed } from './drill-lab'
 import { saveReport } from './reports'
 import { SentinelEars } from './sentinel-events'
 import { waitSteady } from './settle'
@@ -31,6 +31,9 @@ export interface DrillOptions {
 }
 
 export async function runDrill(lab: DrillLab, scenario: Scenario, request: DrillRequest, options: DrillOptions = {}): Promise<DrillReport> {
+  if (scenario.needsLinks && !lab.links) {
+    throw new Error(`${scenario.name} cuts links: ${lab.id} runs without link faults (start a lab with link faults: 'sentinel-lab up --links', or "Link faults" in the app's New lab form)`)
+  }
   if (scenario.needsProcessControl && !lab.canControlProcesses) {
     throw new Error(`${scenario.name} kills or pauses processes: ${lab.id} is attached by address, so only drills without process faults (failover) run against it`)
   }
@@ -66,7 +69,7 @@ async function oneRun(
   const nodes = new RedisPool(1000)
   const restore = await setMinReplicas(nodes, lab, request.minReplicas ?? 0)
   const writer = new Writer(lab, settings, runId, request.rate ?? DEFAULT_RATE)
-  const ears = new SentinelEars(lab.sentinels, () => writer.now(), lab.sentinelPassword)
+  const ears = new SentinelEars(lab.sentinels.map((s) => ({ name: s.name, ...observed(s) })), () => writer.now(), lab.sentinelPassword)
   const marks: DrillMark[] = []
   const timers: ReturnType<typeof setTimeout>[] = []
   const startedAt = Date.now()
@@ -105,6 +108,8 @@ async function oneRun(
     return { run, ops }
   } finally {
     for (const t of timers) clearTimeout(t)
+    // A run cut short never leaves the lab partitioned.
+    if (scenario.needsLinks) await lab.links?.heal().catch(() => {})
     ears.close()
     await writer.stop(0).catch(() => {})
     await restore().catch(() => {})
@@ -133,6 +138,17 @@ async function doStep(lab: DrillLab, step: ScenarioStep, targets: Map<string, Dr
       marks.push({ t, kind: 'fault', label: `rate ${step.rate}/s` })
       return
     }
+    if (step.do === 'partition') {
+      const side = step.side!.map((z) => (z === 'client' ? z : (targets.get(z)?.name ?? z)))
+      marks.push({ t, kind: 'fault', label: `partition ${side.join(', ')} | the rest` })
+      await lab.links!.partition(side)
+      return
+    }
+    if (step.do === 'heal') {
+      marks.push({ t, kind: 'fault', label: 'heal the links' })
+      await lab.links!.heal()
+      return
+    }
     if (step.do === 'failover' || step.do === 'sentinel-failover') {
       marks.push({ t, kind: 'fault', label: step.do === 'failover' ? 'safe switch-over' : 'SENTINEL FAILOVER' })
       await lab.failover(step.do === 'failover')
@@ -149,7 +165,8 @@ async function doStep(lab: DrillLab, step: ScenarioStep, targets: Map<string, Dr
 
 /** Which of this run's writes the master holds (SCAN over the run's keys). */
 async function presentWrites(pool: RedisPool, lab: DrillLab, master: DrillMember, runId: string): Promise<Set<number>> {
-  const c = await pool.getAt(master.host, master.port, lab.password)
+  const at = observed(master)
+  const c = await pool.getAt(at.host, at.port, lab.password)
   const prefix = keyOf(runId, 0).slice(0, -1)
   const present = new Set<number>()
   let cursor = '0'
@@ -166,7 +183,7 @@ async function setMinReplicas(pool: RedisPool, lab: DrillLab, n: number): Promis
   if (n <= 0) return async () => {}
   const before: { node: DrillMember; values: string[] }[] = []
   for (const node of lab.nodes) {
-    const c = await pool.getAt(node.host, node.port, lab.password)
+    const c = await pool.getAt(observed(node).host, observed(node).port, lab.password)
     const got = (await c.call('CONFIG', 'GET', 'min-replicas-*')) as string[]
     before.push({ node, values: got })
     await c.call('CONFIG', 'SET', 'min-replicas-to-write', String(n), 'min-replicas-max-lag', '2')
@@ -174,7 +191,7 @@ async function setMinReplicas(pool: RedisPool, lab: DrillLab, n: number): Promis
   return async () => {
     for (const { node, values } of before) {
       // A node killed during the run came back with its file's values already.
-      await pool.getAt(node.host, node.port, lab.password).then((c) => c.call('CONFIG', 'SET', ...values), () => {})
+      await pool.getAt(observed(node).host, observed(node).port, lab.password).then((c) => c.call('CONFIG', 'SET', ...values), () => {})
     }
   }
 }

@@ -5,12 +5,13 @@ import { type DrillRequest, STEP_ACTIONS, type Scenario, type ScenarioStep } fro
 const PROCESS_ACTIONS = new Set(['kill', 'pause', 'resume', 'stop', 'start', 'restart'])
 
 function scenario(name: string, description: string, seconds: number, steps: ScenarioStep[]): Scenario {
-  return { name, description, seconds, steps, needsProcessControl: steps.some((s) => PROCESS_ACTIONS.has(s.do)) }
+  return { name, description, seconds, steps, needsProcessControl: steps.some((s) => PROCESS_ACTIONS.has(s.do)), needsLinks: steps.some((s) => s.do === 'partition' || s.do === 'heal') }
 }
 
 /** The built-in scenarios; `request` fills in what the user chose (the pause length, safe or not). */
 export function builtInScenarios(request: Pick<DrillRequest, 'pauseSeconds' | 'safe'> = {}): Scenario[] {
   const pause = request.pauseSeconds ?? 20
+  const cut = request.pauseSeconds ?? 12
   return [
     scenario('kill-master', 'kill -9 of the master: the sentinels notice after down-after, elect a leader and promote a replica', 15, [
       { at: 2, do: 'kill', target: 'master' },
@@ -32,6 +33,14 @@ export function builtInScenarios(request: Pick<DrillRequest, 'pauseSeconds' | 's
     scenario('kill-master-and-sentinel', 'kill -9 of the master and of one sentinel at once: the others must still reach a majority', 15, [
       { at: 2, do: 'kill', target: 'master' },
       { at: 2, do: 'kill', target: 'sentinel-1' },
+    ]),
+    scenario('partition-master', `the master and the clients cut off from the replicas and the sentinels for ${cut} s, then healed: the majority elects a new master while the old one goes on acknowledging its clients' writes`, 2 + cut + 10, [
+      { at: 2, do: 'partition', side: ['master', 'client'] },
+      { at: 2 + cut, do: 'heal' },
+    ]),
+    scenario('partition-sentinels', `one sentinel cut off from the others (and from the nodes) for ${cut} s: the majority keeps the lab, nothing moves`, 2 + cut + 5, [
+      { at: 2, do: 'partition', side: ['sentinel-1'] },
+      { at: 2 + cut, do: 'heal' },
     ]),
     scenario('restart-replica', 'restart a replica, then again during its full resync: reads and writes go on', 10, [
       { at: 2, do: 'restart', target: 'replica' },
@@ -63,17 +72,25 @@ export function parseScenario(text: string, file: string): Scenario {
     const at = `${file}: steps[${i}]`
     const step = s as Record<string, unknown>
     if (typeof step !== 'object' || step === null || Array.isArray(step)) throw new Error(`${at}: a step is an object {at, do, target?, rate?}`)
-    for (const k of Object.keys(step)) if (!['at', 'do', 'target', 'rate'].includes(k)) throw new Error(`${at}: ${k}: unknown field (at, do, target, rate)`)
+    for (const k of Object.keys(step)) if (!['at', 'do', 'target', 'rate', 'side'].includes(k)) throw new Error(`${at}: ${k}: unknown field (at, do, target, rate, side)`)
     if (typeof step.at !== 'number' || step.at < 0 || step.at > (o.seconds as number)) throw new Error(`${at}.at: seconds after the start, from 0 to ${o.seconds as number}`)
     if (!(STEP_ACTIONS as readonly unknown[]).includes(step.do)) throw new Error(`${at}.do: one of ${STEP_ACTIONS.join(', ')}`)
     const action = step.do as ScenarioStep['do']
+    if (action === 'partition' && (!Array.isArray(step.side) || step.side.length === 0 || !step.side.every((x) => typeof x === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(x)))) {
+      throw new Error(`${at}.side: the members on one side, e.g. ["master", "client"]`)
+    }
     if (PROCESS_ACTIONS.has(action) && (typeof step.target !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(step.target))) {
       throw new Error(`${at}.target: 'master', 'replica' or a member's name (redis-replica-1, sentinel-2)`)
     }
     if (action === 'rate' && (typeof step.rate !== 'number' || !Number.isInteger(step.rate) || step.rate < 1 || step.rate > 20_000)) {
       throw new Error(`${at}.rate: writes per second, a whole number from 1 to 20000`)
     }
-    return { at: step.at, do: action, ...(typeof step.target === 'string' ? { target: step.target } : {}), ...(action === 'rate' ? { rate: step.rate as number } : {}) }
+    return {
+      at: step.at, do: action,
+      ...(typeof step.target === 'string' ? { target: step.target } : {}),
+      ...(action === 'rate' ? { rate: step.rate as number } : {}),
+      ...(action === 'partition' ? { side: step.side as string[] } : {}),
+    }
   })
   return scenario(o.name, (o.description as string | undefined) ?? '', o.seconds, steps.sort((a, b) => a.at - b.at))
 }

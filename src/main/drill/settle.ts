@@ -5,7 +5,7 @@
 import { parseInfo } from '../sentinel/replies'
 import { RedisPool } from '../sentinel/redis-pool'
 import { SentinelClients } from '../lab/sentinel-ask'
-import type { DrillLab, DrillMember } from './drill-lab'
+import { type DrillLab, type DrillMember, observed } from './drill-lab'
 
 export interface Steady {
   master: DrillMember
@@ -21,7 +21,7 @@ export async function waitSteady(lab: DrillLab, timeoutMs: number, signal?: Abor
   let master: DrillMember | null = null
   try {
     for (;;) {
-      const answers = await sentinels.masterAddresses(lab.sentinels, lab.masterName)
+      const answers = await sentinels.masterAddresses(lab.sentinels.map(observed), lab.masterName)
       const heard = answers.filter((a): a is string => a !== null)
       const addr = heard[0]
       const agreed = addr !== undefined && heard.length > lab.sentinels.length / 2 && heard.every((a) => a === addr)
@@ -45,7 +45,7 @@ async function nodeProblem(pool: RedisPool, lab: DrillLab, master: DrillMember):
   for (const n of lab.nodes) {
     let info: Record<string, string>
     try {
-      const c = await pool.getAt(n.host, n.port, lab.password)
+      const c = await pool.getAt(observed(n).host, observed(n).port, lab.password)
       info = parseInfo(await c.info('replication'))
     } catch (e) {
       return `${n.name} does not answer (${(e as Error).message})`

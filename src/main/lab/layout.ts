@@ -4,6 +4,7 @@
 // a membership change the others keep theirs (redis-replica-2 stays redis-replica-2).
 import { join, resolve } from 'node:path'
 import type { LabSpec } from '../../shared/lab-spec'
+import { frontHost } from '../links/lab-links'
 import type { RedisBinaries } from './binaries'
 
 export interface LabNode {
@@ -12,6 +13,12 @@ export interface LabNode {
   /** The role it was created with; Sentinel may change it on failover. */
   initialRole: 'master' | 'replica'
   port: number
+  /**
+   * The address the other members (and applications) know it by: 127.0.0.1, or with link
+   * faults its own (frontHost), where its front proxy stands. The app's own tools use
+   * 127.0.0.1, past the links.
+   */
+  linkHost: string
   dir: string
   conf: string
   log: string
@@ -20,6 +27,8 @@ export interface LabNode {
 export interface LabSentinel {
   name: string
   port: number
+  /** As LabNode.linkHost. */
+  linkHost: string
   /** 40 hex characters, distinct per sentinel. */
   myid: string
   dir: string
@@ -145,13 +154,14 @@ export function layoutLab(dir: string, spec: LabSpec, ports: LabPorts, myids: st
 export function layoutMembers(dir: string, spec: LabSpec, members: LabMembers, binaries: RedisBinaries): Lab {
   const root = resolve(dir)
   const logsDir = join(root, 'logs')
+  const hostOf = (port: number): string => (spec.links ? frontHost(port) : '127.0.0.1')
   const node = (m: NodeMember): LabNode => ({
-    name: m.name, initialRole: m.initialRole, port: m.port,
+    name: m.name, initialRole: m.initialRole, port: m.port, linkHost: hostOf(m.port),
     dir: join(root, m.name), conf: join(root, m.name, 'redis.conf'), log: join(logsDir, `${m.name}.log`),
   })
   const [master, ...replicas] = members.nodes.map(node)
   const sentinels = members.sentinels.map((m): LabSentinel => ({
-    name: m.name, port: m.port, myid: m.myid, dir: join(root, m.name), conf: join(root, m.name, 'sentinel.conf'), log: join(logsDir, `${m.name}.log`),
+    name: m.name, port: m.port, linkHost: hostOf(m.port), myid: m.myid, dir: join(root, m.name), conf: join(root, m.name, 'sentinel.conf'), log: join(logsDir, `${m.name}.log`),
   }))
   const ports: LabPorts = { master: master.port, replicas: replicas.map((r) => r.port), sentinels: sentinels.map((s) => s.port) }
   const fullSpec: LabSpec = { ...spec, replicas: replicas.length, sentinels: sentinels.length }

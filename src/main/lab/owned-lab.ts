@@ -16,6 +16,7 @@ import { requestFailover } from './failover'
 import { safeSwitchover } from './safe-switchover'
 import { type LabNote, mergedTimeline, nodeStatuses, runningState, sentinelStatuses } from './lab-status'
 import type { Lab } from './layout'
+import type { LabLinks } from '../links/lab-links'
 import { addReplica, addSentinel, removeMember } from './membership'
 import { liveOwner } from './owner'
 import { type LabHandle, runLab } from './runner'
@@ -68,6 +69,11 @@ export class OwnedLab {
   }
 
   /** The lab as the folder describes it (null before the folder is read or written). */
+  /** The lab's link faults (its front proxies), when it runs with them. */
+  get links(): LabLinks | null {
+    return this.handle?.links ?? null
+  }
+
   get layout(): Lab | null {
     if (this.handle) return this.handle.lab
     if (!this.lab && existsSync(join(this.dir, 'lab.json'))) {

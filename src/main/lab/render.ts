@@ -27,6 +27,19 @@ function persistenceLines(lab: Lab): string[] {
   }
 }
 
+/**
+ * Link faults: a member listens on 127.0.0.1 (the app and its tools reach it there) and is
+ * known to the others by its own address, where its front proxy stands. Its outgoing
+ * connections leave from that address, so each proxy can tell every caller apart.
+ */
+function ownAddress(lab: Lab, host: string, port: number, sentinel: boolean): string[] {
+  if (!lab.spec.links) return []
+  return [
+    `bind-source-addr ${host}`,
+    ...(sentinel ? [`sentinel announce-ip ${host}`, `sentinel announce-port ${port}`] : [`replica-announce-ip ${host}`, `replica-announce-port ${port}`]),
+  ]
+}
+
 export function renderRedisConf(lab: Lab, node: LabNode): string {
   return [
     `# Sentinel Lab "${lab.spec.name}": ${node.name}. Generated; Sentinel rewrites replicaof here on failover.`,
@@ -43,7 +56,8 @@ export function renderRedisConf(lab: Lab, node: LabNode): string {
     'repl-diskless-sync yes',
     'repl-diskless-sync-delay 0',
     ...persistenceLines(lab),
-    ...(node.initialRole === 'replica' ? [`replicaof ${LOOPBACK} ${lab.master.port}`] : []),
+    ...ownAddress(lab, node.linkHost, node.port, false),
+    ...(node.initialRole === 'replica' ? [`replicaof ${lab.master.linkHost} ${lab.master.port}`] : []),
     '',
   ].join('\n')
 }
@@ -59,14 +73,15 @@ export function renderSentinelConf(lab: Lab, sentinel: LabSentinel): string {
     'logfile ""',
     'sentinel resolve-hostnames no',
     `sentinel myid ${sentinel.myid}`,
-    `sentinel monitor ${m} ${LOOPBACK} ${lab.master.port} ${lab.spec.quorum}`,
+    ...ownAddress(lab, sentinel.linkHost, sentinel.port, true),
+    `sentinel monitor ${m} ${lab.master.linkHost} ${lab.master.port} ${lab.spec.quorum}`,
     `sentinel auth-pass ${m} ${rq(lab.password)}`,
     `sentinel down-after-milliseconds ${m} ${lab.spec.downAfterMs}`,
     `sentinel failover-timeout ${m} ${lab.spec.failoverTimeoutMs}`,
     `sentinel parallel-syncs ${m} ${lab.spec.parallelSyncs}`,
     // Start acquainted: no waiting for INFO to list the replicas or for hello messages.
-    ...lab.replicas.map((r) => `sentinel known-replica ${m} ${LOOPBACK} ${r.port}`),
-    ...lab.sentinels.filter((s) => s !== sentinel).map((s) => `sentinel known-sentinel ${m} ${LOOPBACK} ${s.port} ${s.myid}`),
+    ...lab.replicas.map((r) => `sentinel known-replica ${m} ${r.linkHost} ${r.port}`),
+    ...lab.sentinels.filter((s) => s !== sentinel).map((s) => `sentinel known-sentinel ${m} ${s.linkHost} ${s.port} ${s.myid}`),
     '',
   ].join('\n')
 }

@@ -13,6 +13,8 @@ import type { Lab } from './layout'
 import { type PolicyEvent, keepRedisNodesUp } from './restart-policy'
 import type { LabSpecInput } from '../../shared/lab-spec'
 import { Supervisor } from '../supervisor/supervisor'
+import { LabLinks, MAC_ALIAS_HINT, loopbackAliasesWork } from '../links/lab-links'
+import { serveLinks } from '../links/links-control'
 
 type ProgressStep = 'files' | 'master' | 'replicas' | 'sentinels' | 'healthy' | 'timers'
 
@@ -56,8 +58,24 @@ export interface LabHandle {
   report: HealthReport
   /** Fast labs: resolves once every sentinel has its fast timers (or failed to get them). */
   timersApplied: Promise<void>
+  /** Link faults (spec.links): the members' front proxies, null without. */
+  links: LabLinks | null
   /** Stops every process of the lab; resolves once they are gone. Idempotent. */
   stop(): Promise<void>
+}
+
+/** The lab's fronts and the control other processes ask through; closed with the lab. */
+async function startLinks(lab: Lab): Promise<{ links: LabLinks; close(): Promise<void> }> {
+  if (!(await loopbackAliasesWork())) throw new Error(`this lab has link faults on, but ${MAC_ALIAS_HINT}`)
+  const links = new LabLinks()
+  try {
+    await links.start([...lab.nodes, ...lab.sentinels].map((m) => ({ name: m.name, host: m.linkHost, port: m.port })))
+  } catch (e) {
+    await links.close()
+    throw new Error(`the link fronts could not start: ${(e as Error).message}`)
+  }
+  const control = await serveLinks(lab.dir, links)
+  return { links, close: async () => (await control.close(), await links.close()) }
 }
 
 class LabNotHealthyError extends Error {
@@ -98,6 +116,8 @@ export async function runLab(specInput: LabSpecInput = {}, options: RunOptions =
       })
     : () => {}
   const stopPolicy = keepRedisNodesUp(supervisor, getLab, { onEvent: options.onPolicy })
+  // The fronts stand before any member starts: a replica's first connection goes through one.
+  const links = lab.spec.links ? await startLinks(lab) : null
 
   let stopping: Promise<void> | null = null
   const stop = (): Promise<void> => {
@@ -106,6 +126,7 @@ export async function runLab(specInput: LabSpecInput = {}, options: RunOptions =
       // Before the shutdown: a node held down must not be started under a stopping lab.
       await stopPolicy()
       await supervisor.shutdown()
+      await links?.close()
     })()
     return stopping
   }
@@ -153,6 +174,6 @@ export async function runLab(specInput: LabSpecInput = {}, options: RunOptions =
       else progress({ step: 'timers', ms, message: `fast timers applied on ${lab.sentinels.length} sentinel(s)` })
     })
   }
-  handle = { lab, reused, supervisor, healthyMs, startedAt: t0, report, timersApplied, stop }
+  handle = { lab, reused, supervisor, healthyMs, startedAt: t0, report, timersApplied, links: links?.links ?? null, stop }
   return handle
 }
