@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import Redis from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { waitHealthy } from '../../src/main/lab/health'
+import { addReplica } from '../../src/main/lab/membership'
 import { type LabHandle, runLab } from '../../src/main/lab/runner'
 import { frontHost, loopbackAliasesWork } from '../../src/main/links/lab-links'
 import { parseInfo } from '../../src/main/sentinel/replies'
@@ -126,6 +127,16 @@ describe('link faults', () => {
     handle.links!.heal()
     expect(Math.min(await rtt(), await rtt())).toBeLessThan(60)
   })
+
+  it('a replica added later gets its own front and its links are identified', async () => {
+    const r = await addReplica(handle, { timeoutMs: 20_000 })
+    const added = handle.lab.nodes.find((n) => n.name === r.name)!
+    expect(added.linkHost).toBe(frontHost(added.port))
+    await waitFor(() => {
+      const seen = new Set(handle.links!.snapshot().connections.map((c) => `${c.from}>${c.to}`))
+      return seen.has(`${r.name}>${handle.lab.master.name}`) && handle.lab.sentinels.every((s) => seen.has(`${s.name}>${r.name}`))
+    }, `the links of ${r.name}`, 10_000)
+  }, 40_000)
 
   it('a partition of the master with its clients, healed, ends HEALTHY', async () => {
     const lab = handle.lab

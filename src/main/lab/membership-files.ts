@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../conf/atomic-write'
 import { readLabFile, renderLabJson } from './blueprint'
 import type { Lab } from './layout'
 import { MembershipError, type Op } from './membership-op'
+import { CLIENT_ZONE } from '../links/link-rules'
 
 export const SECRET = 0o600
 const PRIVATE_DIR = 0o700
@@ -35,7 +36,11 @@ export async function commit(op: Op, next: Lab, ini: string, name: string, onFai
     writeFileAtomic(lab.labJson, renderLabJson(next, readLabFile(lab.dir).createdAt), SECRET)
     writeFileAtomic(lab.ini, ini, iniMode)
     op.rt.lab = next
+    // A new member's front stands before it starts: the others reach it only there.
+    for (const m of [...next.nodes, ...next.sentinels]) await op.rt.links?.add({ name: m.name, host: m.linkHost, port: m.port })
     result = await op.rt.supervisor.update()
+    const names = new Set([...next.nodes, ...next.sentinels].map((m) => m.name))
+    for (const zone of op.rt.links?.zones() ?? []) if (zone !== CLIENT_ZONE && !names.has(zone)) await op.rt.links!.remove(zone)
   } catch (e) {
     putBack()
     onFailure?.()

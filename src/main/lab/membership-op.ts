@@ -8,6 +8,7 @@ import { resolve } from 'node:path'
 import type { ProcessInfo } from '../../shared/model'
 import { reason } from '../sentinel/replies'
 import type { Supervisor } from '../supervisor/supervisor'
+import type { LabLinks } from '../links/lab-links'
 import type { Lab } from './layout'
 import { RedisPool } from '../sentinel/redis-pool'
 
@@ -19,6 +20,8 @@ import { RedisPool } from '../sentinel/redis-pool'
 export interface LabRuntime {
   lab: Lab
   supervisor: Supervisor
+  /** Link faults: a member that joins gets its front before it starts; one that leaves loses it. */
+  links?: LabLinks | null
 }
 
 export interface MembershipOptions {

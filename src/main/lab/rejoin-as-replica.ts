@@ -10,12 +10,12 @@ import { setDirective } from '../conf/conf-edit'
 import { RedisConfDocument } from '../conf/redis-doc'
 import { writeFileAtomic } from '../conf/atomic-write'
 
-/** Point `conf` at 127.0.0.1:`masterPort`; answers why not when it could not. */
-export function pointAtNewMaster(conf: string, masterPort: number): string | null {
+/** Point `conf` at `host`:`masterPort` (the master's linkHost); answers why not when it could not. */
+export function pointAtNewMaster(conf: string, masterPort: number, host = '127.0.0.1'): string | null {
   try {
     const disk = readConfFile(conf)
     const doc = RedisConfDocument.parse(disk.text)
-    setDirective(doc, 'redis', 'replicaof', ['127.0.0.1', String(masterPort)])
+    setDirective(doc, 'redis', 'replicaof', [host, String(masterPort)])
     const text = doc.text()
     if (text !== disk.text) writeFileAtomic(conf, text, disk.mode, disk)
     return null

@@ -200,7 +200,7 @@ export function keepRedisNodesUp(supervisor: PolicySupervisor, getLab: () => Lab
           break
         }
         if (agreed !== null && agreed !== node.port) {
-          const unchanged = pointAtNewMaster(node.conf, agreed)
+          const unchanged = pointAtNewMaster(node.conf, agreed, now.nodes.find((n) => n.port === agreed)?.linkHost)
           release('failover', agreed, unchanged === null
             ? `the sentinels failed over to 127.0.0.1:${agreed}; restarting it as its replica (replicaof written to its redis.conf)`
             : `the sentinels failed over to 127.0.0.1:${agreed}; restarting it, Sentinel converts it into a replica (its redis.conf was left as it is: ${unchanged})`)
