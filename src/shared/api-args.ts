@@ -191,3 +191,40 @@ function customClient(v: unknown): void {
 export const reportId = (v: unknown, i: number): void => {
   if (typeof v !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(v) || v.startsWith('.')) throw invalid(i, 'a drill report id')
 }
+
+/** A change of a lab's links: zones are member names or 'client'; numbers bounded. */
+export const linkChange = (v: unknown, i: number): void => {
+  const c = v as Record<string, unknown>
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw invalid(i, 'a link change object')
+  const zone = (x: unknown, field: string): void => {
+    if (typeof x !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/.test(x)) throw new ApiError(`${field}: a member's name or 'client'`, 'invalid-argument')
+  }
+  const only = (keys: string[]): void => {
+    for (const k of Object.keys(c)) if (!keys.includes(k)) throw new ApiError(`${k.slice(0, 32)}: unknown field of a '${String(c.op)}' link change`, 'invalid-argument')
+  }
+  if (c.op === 'partition') {
+    only(['op', 'side'])
+    if (!Array.isArray(c.side) || c.side.length === 0 || c.side.length > 64) throw new ApiError('side: the members on one side (1 to 64)', 'invalid-argument')
+    c.side.forEach((z, n) => zone(z, `side[${n}]`))
+  } else if (c.op === 'heal') {
+    only(['op', 'a', 'b'])
+    if ((c.a === undefined) !== (c.b === undefined)) throw new ApiError('heal: both a and b, or neither (every link)', 'invalid-argument')
+    if (c.a !== undefined) (zone(c.a, 'a'), zone(c.b, 'b'))
+  } else if (c.op === 'reset' || c.op === 'set') {
+    only(c.op === 'reset' ? ['op', 'a', 'b'] : ['op', 'a', 'b', 'change', 'oneway'])
+    zone(c.a, 'a')
+    zone(c.b, 'b')
+    if (c.op === 'set') {
+      if (c.oneway !== undefined && typeof c.oneway !== 'boolean') throw new ApiError('oneway: true or false', 'invalid-argument')
+      const f = c.change as Record<string, unknown>
+      if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new ApiError('change: {cut?, latencyMs?, jitterMs?, bytesPerSecond?}', 'invalid-argument')
+      for (const [k, x] of Object.entries(f)) {
+        const ok = k === 'cut' ? typeof x === 'boolean'
+          : k === 'latencyMs' || k === 'jitterMs' ? typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 600_000
+          : k === 'bytesPerSecond' ? x === null || (typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= 10_000_000_000)
+          : false
+        if (!ok) throw new ApiError(`change.${k.slice(0, 32)}: cut takes true or false, latencyMs and jitterMs 0-600000, bytesPerSecond a positive number or null`, 'invalid-argument')
+      }
+    }
+  } else throw new ApiError("op: 'set', 'partition', 'heal' or 'reset'", 'invalid-argument')
+}

@@ -30,10 +30,11 @@ import type {
 } from './conf'
 import {
   type ArgCheck, args, attachTarget, confEdits, confText, confVersion, drillRequest, flag, followId, labName, labOrNone, labSpec,
-  logSource, nodeAction, oneOf, path, reportId, signalName, tailLines, target,
+  linkChange, logSource, nodeAction, oneOf, path, reportId, signalName, tailLines, target,
 } from './api-args'
 import type { DrillProgress, DrillReport, DrillReportSummary, DrillRequest, LabConnection, Scenario } from './drill'
 import type { ApiErrorData } from './errors'
+import type { LinkChange } from './links'
 import type { LabSpecInput } from './lab-spec'
 
 export interface SentinelLabApi {
@@ -145,6 +146,8 @@ export interface SentinelLabApi {
   getDrillReport(labId: string, id: string): Promise<DrillReport>
   /** What an application needs to connect to the lab: sentinels, master name, password. */
   getLabConnection(labId: string): Promise<LabConnection>
+  /** Cut, slow, partition, heal or reset links of a lab made with link faults; answers its status. */
+  changeLinks(labId: string, change: LinkChange): Promise<LabStatus>
 }
 
 export interface AppEnvironment {
@@ -155,6 +158,8 @@ export interface AppEnvironment {
   cwd: string
   /** Paths opened before, newest first. */
   recent: string[]
+  /** Whether labs can have link faults here (loopback addresses beside 127.0.0.1 answer), and why not. */
+  linkFaults: { available: boolean; why: string | null }
 }
 
 
@@ -207,6 +212,7 @@ export const API = {
   listDrillReports: { args: args(labName) },
   getDrillReport: { args: args(labName, reportId) },
   getLabConnection: { args: args(labName) },
+  changeLinks: { args: args(labName, linkChange) },
 } as const satisfies Record<keyof SentinelLabApi, { args: ArgCheck; wait?: 'slow' | 'user' }>
 export type ApiMethod = keyof typeof API
 export const API_METHODS = Object.keys(API) as ApiMethod[]

@@ -1,4 +1,5 @@
 // The model types every side agrees on. No Node, no DOM: plain data only.
+import type { LabLinksView } from './links'
 
 /** supervisord's process states, with the same names and meaning. */
 const PROCESS_STATES = [
@@ -202,6 +203,8 @@ export interface LabStatus {
   sentinels: LabSentinelStatus[]
   /** Bounded, newest last. */
   timeline: LabTimelineEntry[]
+  /** Link faults (labs made with them; null otherwise, and for attached labs). */
+  links?: LabLinksView | null
 }
 
 /** One line of the labs list. */

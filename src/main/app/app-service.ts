@@ -18,6 +18,8 @@ import type {
   UpdateResult,
 } from '../../shared/model'
 import type { LabSpecInput } from '../../shared/lab-spec'
+import type { LinkChange } from '../../shared/links'
+import { MAC_ALIAS_HINT, loopbackAliasesWork } from '../links/lab-links'
 import type { DrillReport, DrillReportSummary, DrillRequest, LabConnection, Scenario } from '../../shared/drill'
 import type {
   ConfCheck,
@@ -49,7 +51,13 @@ interface ServiceOptions {
   env?: NodeJS.ProcessEnv
 }
 
+/** Whether this machine can give lab members their own loopback addresses (Linux: yes). */
+async function linkFaultsHere(): Promise<AppEnvironment['linkFaults']> {
+  return (await loopbackAliasesWork()) ? { available: true, why: null } : { available: false, why: MAC_ALIAS_HINT }
+}
+
 export class AppService implements SentinelLabApi {
+  private linkFaults: AppEnvironment['linkFaults'] | null = null
   readonly supervisor: Supervisor
   /** Every API event, for the transports to forward. */
   readonly events = new EventEmitter<{ event: [ApiEventMessage] }>()
@@ -220,6 +228,7 @@ export class AppService implements SentinelLabApi {
       platform: process.platform,
       cwd: process.cwd(),
       recent: this.programs.recent(),
+      linkFaults: (this.linkFaults ??= await linkFaultsHere()),
     }
   }
 
@@ -245,6 +254,10 @@ export class AppService implements SentinelLabApi {
 
   async getLabConnection(labId: string): Promise<LabConnection> {
     return this.drills.connection(labId)
+  }
+
+  async changeLinks(labId: string, change: LinkChange): Promise<LabStatus> {
+    return this.labs.requireOwned(labId).changeLinks(change)
   }
 
   /** Stop every process; the app calls this before it quits. */

@@ -101,10 +101,10 @@ export class AttachedLab {
     const topo = this.watcher.topology()
     const lab = this.source.lab
     const nodes: Member[] = lab
-      ? lab.nodes
+      ? lab.nodes.map((n) => ({ ...n, host: n.linkHost }))
       : topo.nodes.map((n) => ({ name: `${n.host}:${n.port}`, host: n.host, port: n.port }))
     const sentinels: Member[] = lab
-      ? lab.sentinels
+      ? lab.sentinels.map((x) => ({ ...x, host: x.linkHost }))
       : topo.sentinels.map((s) => ({ name: `${s.host}:${s.port}`, host: s.host, port: s.port }))
     const facts = { procs: [], topology: topo, live: true, paused: new Set<string>(), held: new Set<string>() }
     const nodeList = nodeStatuses(nodes, facts)

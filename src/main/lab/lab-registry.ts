@@ -272,7 +272,7 @@ export class LabRegistry {
     const lab = readLab(dir)
     return {
       id, name: lab.spec.name, origin: `sentinel-lab up, pid ${owner.pid}`, lab,
-      sentinels: lab.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })), masterName: lab.masterName, password: lab.password,
+      sentinels: lab.sentinels.map((s) => ({ host: s.linkHost, port: s.port })), masterName: lab.masterName, password: lab.password,
     }
   }
 }

@@ -16,7 +16,9 @@ import { requestFailover } from './failover'
 import { safeSwitchover } from './safe-switchover'
 import { type LabNote, mergedTimeline, nodeStatuses, runningState, sentinelStatuses } from './lab-status'
 import type { Lab } from './layout'
-import type { LabLinks } from '../links/lab-links'
+import { type LabLinks, frontHost } from '../links/lab-links'
+import { applyLinks } from '../links/links-control'
+import type { LabLinksView, LinkChange } from '../../shared/links'
 import { addReplica, addSentinel, removeMember } from './membership'
 import { liveOwner } from './owner'
 import { type LabHandle, runLab } from './runner'
@@ -91,15 +93,16 @@ export class OwnedLab {
     const procs = this.supervisor?.snapshot().processes ?? []
     const topology = this.watcher?.topology() ?? null
     const facts = { procs, topology, live: this.watcher !== null, paused: this.paused, held: this.held }
-    let nodes = lab ? nodeStatuses(lab.nodes, facts) : []
-    let sentinels = lab ? sentinelStatuses(lab.sentinels, facts) : []
+    // The watcher knows members by the address the sentinels use for them (their own with link faults).
+    let nodes = lab ? nodeStatuses(lab.nodes.map((n) => ({ ...n, host: n.linkHost })), facts) : []
+    let sentinels = lab ? sentinelStatuses(lab.sentinels.map((x) => ({ ...x, host: x.linkHost })), facts) : []
     // Without a watcher (stopping, stopped): the roles they had last, as a failover does not undo itself.
     if (!this.watcher) nodes = nodes.map((n) => ({ ...n, role: this.lastRoles.get(n.name) ?? n.role }))
     if (this.idle) {
       nodes = nodes.map((n) => ({ ...n, pid: 0, reachable: false, linkStatus: null, paused: false, held: false }))
       sentinels = sentinels.map((s) => ({ ...s, pid: 0, ok: false, reachable: false, flags: [], paused: false }))
     }
-    const names = new Map((lab?.sentinels ?? []).map((s) => [`127.0.0.1:${s.port}`, s.name]))
+    const names = new Map((lab?.sentinels ?? []).map((s) => [`${s.linkHost}:${s.port}`, s.name]))
     const timeline = mergedTimeline(this.watcher?.timeline.entries() ?? this.lastTimeline, this.notes, names)
     if (this.running && this.watcher) this.state = runningState(nodes, sentinels, topology)
     const spec = lab?.spec
@@ -120,7 +123,33 @@ export class OwnedLab {
       nodes,
       sentinels,
       timeline,
+      links: this.linksView(),
     }
+  }
+
+  /** What the links do now, and the connections between the zones (labs with link faults). */
+  private linksView(): LabLinksView | null {
+    const links = this.links
+    if (!links) return null
+    const snap = links.snapshot()
+    const pairs = new Map<string, { from: string; to: string; count: number }>()
+    for (const c of snap.connections) {
+      const k = `${c.from}>${c.to}`
+      const p = pairs.get(k) ?? { from: c.from, to: c.to, count: 0 }
+      p.count++
+      pairs.set(k, p)
+    }
+    return { zones: snap.zones, faults: snap.faults, pairs: [...pairs.values()] }
+  }
+
+  /** Cut, slow, partition, heal or reset links (labs with link faults); noted on the timeline. */
+  changeLinks(change: LinkChange): LabStatus {
+    const links = this.links
+    if (!links) throw new ApiError(`${this.id} runs without link faults: make a lab with "Link faults" to cut its links`, 'failed')
+    const reply = applyLinks(links, change)
+    if (!reply.ok) throw new ApiError(reply.error, 'invalid-argument')
+    this.note(change.op === 'heal' ? 'heal' : change.op === 'partition' ? 'partition' : 'link', describeChange(change, reply.reset))
+    return this.status()
   }
 
   listing(): LabListing {
@@ -168,6 +197,7 @@ export class OwnedLab {
           },
         })
         this.healthyMs = this.handle.healthyMs
+        this.handle.links?.rules.on('change', () => this.throttle.schedule())
         this.watcher = this.makeWatcher(this.handle.lab)
         await this.watcher.start()
         await this.modelCaughtUp(this.watcher, 3000)
@@ -325,7 +355,7 @@ export class OwnedLab {
     const add = kind === 'replica' ? addReplica : addSentinel
     const r = await this.operate((rt, signal) => add(rt, { signal }))
     // Maybe on a port a removed member had: the watcher takes it back.
-    this.watcher?.remember({ host: '127.0.0.1', port: r.port })
+    this.watcher?.remember({ host: this.layout?.spec.links ? frontHost(r.port) : '127.0.0.1', port: r.port })
     this.note('add', `added ${r.name} on port ${r.port} in ${r.ms} ms: ${r.steps.join('; ')}`)
     return this.status()
   }
@@ -333,7 +363,7 @@ export class OwnedLab {
   /** Remove a replica or a sentinel; the watcher stops reconnecting to it. */
   async removeMember(name: string): Promise<LabStatus> {
     const r = await this.operate((rt, signal) => removeMember(rt, name, { signal }))
-    await this.watcher?.forget({ host: '127.0.0.1', port: r.port })
+    await this.watcher?.forget({ host: this.layout?.spec.links ? frontHost(r.port) : '127.0.0.1', port: r.port })
     this.note('remove', `removed ${r.name} in ${r.ms} ms: ${r.steps.join('; ')}`)
     return this.status()
   }
@@ -388,7 +418,7 @@ export class OwnedLab {
 
   private makeWatcher(lab: Lab): SentinelWatcher {
     const watcher = new SentinelWatcher({
-      sentinels: lab.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
+      sentinels: lab.sentinels.map((s) => ({ host: s.linkHost, port: s.port })),
       masterName: lab.masterName,
       password: lab.password,
       pollIntervalMs: 500,
@@ -412,5 +442,19 @@ export class OwnedLab {
     await this.supervisor?.shutdown().catch(() => {})
     this.paused.clear()
     this.held.clear()
+  }
+}
+
+/** A change of the links, in words, for the timeline. */
+function describeChange(c: LinkChange, reset?: number): string {
+  switch (c.op) {
+    case 'partition': return `partition: ${c.side.join(', ')} | the rest (every link between the two sides cut)`
+    case 'heal': return c.a && c.b ? `link ${c.a} <-> ${c.b} healed` : 'every link healed'
+    case 'reset': return `link ${c.a} <-> ${c.b}: ${reset ?? 0} connection(s) reset`
+    case 'set': {
+      const f = c.change
+      const what = f.cut ? 'cut' : f.cut === false && !f.latencyMs && !f.bytesPerSecond ? 'healed' : [f.latencyMs ? `+${f.latencyMs} ms${f.jitterMs ? ` (±${f.jitterMs})` : ''}` : null, f.bytesPerSecond ? `${f.bytesPerSecond} B/s` : null].filter(Boolean).join(', ')
+      return `link ${c.a} ${c.oneway ? '->' : '<->'} ${c.b}: ${what}`
+    }
   }
 }

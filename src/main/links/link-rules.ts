@@ -4,23 +4,11 @@
 // cut holds them (nothing is delivered, nothing is dropped: TCP's own retransmission would
 // deliver them after a real partition heals), latency and bandwidth delay them.
 import { EventEmitter } from 'node:events'
+import type { LinkFault, LinkState } from '../../shared/links'
 
 export const CLIENT_ZONE = 'client'
 
-export interface LinkFault {
-  /** Bytes from a to b are held until healed (a blackhole: connections stay open). */
-  cut: boolean
-  latencyMs: number
-  jitterMs: number
-  /** null: no limit. */
-  bytesPerSecond: number | null
-}
-
-export interface LinkState {
-  from: string
-  to: string
-  fault: LinkFault
-}
+export type { LinkFault, LinkState }
 
 const NONE: LinkFault = { cut: false, latencyMs: 0, jitterMs: 0, bytesPerSecond: null }
 

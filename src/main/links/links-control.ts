@@ -6,15 +6,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { type AddressInfo, type Server, connect, createServer } from 'node:net'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../conf/atomic-write'
-import type { LinkFault } from './link-rules'
+import type { LinkChange } from '../../shared/links'
 import type { LabLinks, LinksSnapshot } from './lab-links'
 
-export type LinksRequest =
-  | { op: 'snapshot' }
-  | { op: 'set'; a: string; b: string; change: Partial<LinkFault>; oneway?: boolean }
-  | { op: 'partition'; side: string[] }
-  | { op: 'heal'; a?: string; b?: string }
-  | { op: 'reset'; a: string; b: string }
+export type LinksRequest = { op: 'snapshot' } | LinkChange
 
 export type LinksReply = { ok: true; snapshot: LinksSnapshot; reset?: number } | { ok: false; error: string }
 

@@ -36,7 +36,7 @@ export function requestOf(f: DrillForm): DrillRequest {
     const c = f.custom
     r.custom = { failoverDetector: c.failoverDetector, enableOfflineQueue: c.enableOfflineQueue, commandTimeoutMs: c.commandTimeoutMs > 0 ? c.commandTimeoutMs : null, maxRetriesPerRequest: c.maxRetriesPerRequest } satisfies CustomClient
   }
-  if (f.scenario === 'pause-master') r.pauseSeconds = f.pauseSeconds
+  if (f.scenario === 'pause-master' || f.scenario.startsWith('partition-')) r.pauseSeconds = f.pauseSeconds
   if (f.scenario === 'failover') r.safe = f.safe
   if (f.minReplicas > 0) r.minReplicas = f.minReplicas
   if (f.waitReplicas > 0) r.waitReplicas = f.waitReplicas

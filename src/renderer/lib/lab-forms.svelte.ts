@@ -16,6 +16,7 @@ const LAB_FORM_DEFAULTS: LabSpecValues = {
   downAfterMs: LAB_DEFAULTS.downAfterMs,
   timers: APP_LAB_TIMERS,
   persistence: LAB_DEFAULTS.persistence,
+  links: LAB_DEFAULTS.links,
 }
 
 export class NewLabForm {
@@ -31,6 +32,7 @@ export class NewLabForm {
       if (typeof v === 'number' && Number.isFinite(v)) spec[k] = v
     }
     if (f.name.trim()) spec.name = f.name.trim()
+    if (f.links) spec.links = true
     return spec
   }
 }

@@ -4,6 +4,7 @@
 // Every action reports through the toasts (in flight, then done or why not).
 import type { AttachTarget, ComposeExportResult, LabListing, LabNodeAction, LabStatus } from '../../shared/model'
 import { ApiError, type ApiClient } from './api-client'
+import type { LinkChange } from '../../shared/links'
 import { type BusyRecord, runAction } from './action-runner'
 import { ACTION_WORDS, type MemberAction } from './lab-actions'
 import { AttachForm, NewLabForm } from './lab-forms.svelte'
@@ -278,6 +279,16 @@ export class LabStore {
       this.put(s)
       return s
     })
+  }
+
+  /** Cut, slow, partition, heal or reset links (labs with link faults); `what` says it in the toast. */
+  async changeLinks(id: string, change: LinkChange, what: string): Promise<void> {
+    await runAction({
+      toast: `links:${id}`,
+      pending: `${what}…`,
+      done: () => what,
+      failed: (e) => `Could not ${what.charAt(0).toLowerCase()}${what.slice(1)}: ${message(e)}`,
+    }, async () => this.put(await this.client.api.changeLinks(id, change)))
   }
 
   // ---- member actions --------------------------------------------------------------------
