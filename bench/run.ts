@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util'
 import { bringupBench, defaults as bringupDefaults } from './bringup'
 import { confBench, defaults as confDefaults } from './conf'
 import { defaults as drillDefaults, drillBench } from './drill'
+import { defaults as proxyDefaults, proxyBench } from './proxy'
 import { defaults as failoverDefaults, failoverBench } from './failover'
 import { defaults as logFloodDefaults, logFloodBench } from './logflood'
 import { defaults as logDefaults, logThroughputBench } from './logthroughput'
@@ -32,6 +33,7 @@ const BENCHMARKS: Record<string, (f: Flags, progress: (s: string) => void) => Pr
   logflood: (_f, p) => logFloodBench(logFloodDefaults, p),
   conf: (_f, p) => confBench(confDefaults, p),
   drill: (_f, p) => drillBench(drillDefaults, p),
+  proxy: (_f, p) => proxyBench(proxyDefaults, p),
 }
 
 async function main(): Promise<number> {

@@ -208,7 +208,7 @@ export const API = {
   applyConfEdits: { args: args(confEdits), wait: 'slow' },
   listDrillScenarios: { args: args() },
   startDrill: { args: args(labName, drillRequest) },
-  cancelDrill: { args: args(labName) },
+  cancelDrill: { args: args(labName), wait: 'slow' },
   listDrillReports: { args: args(labName) },
   getDrillReport: { args: args(labName, reportId) },
   getLabConnection: { args: args(labName) },

@@ -134,7 +134,8 @@ export interface DrillVerdict {
 export interface DrillMark {
   /** Milliseconds since the writer started. */
   t: number
-  kind: 'fault' | 'sentinel'
+  /** fault: what the scenario broke; change: what else it did (a rate, a resume, a heal); sentinel: what a sentinel said. */
+  kind: 'fault' | 'change' | 'sentinel'
   /** 'kill redis-master', '+switch-master'. */
   label: string
   /** For Sentinel events: which sentinel said it, and its words. */

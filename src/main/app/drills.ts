@@ -1,6 +1,7 @@
 // Drills for the app's labs: the lab's own actions as a drill drives them (a lab the app
 // runs, a lab folder run by `sentinel-lab up` elsewhere, a deployment attached by address),
 // one drill per lab at a time, progress and the report as 'drill' events, the reports kept.
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DrillProgress, DrillReport, DrillReportSummary, DrillRequest, LabConnection, Scenario } from '../../shared/drill'
 import { ApiError } from '../../shared/errors'
@@ -89,7 +90,9 @@ export class DrillService {
     if (!c) return join(this.labs.layout(labId).dir, 'drills')
     if (c instanceof AttachedLab && !c.folderLab) {
       const x = c.connection
-      return join(dataDir(this.env), 'drills', `${x.masterName}@${x.sentinels[0]!.host}-${x.sentinels[0]!.port}`)
+      const root = join(dataDir(this.env), 'drills')
+      mkdirSync(root, { recursive: true, mode: 0o700 })
+      return join(root, `${x.masterName}@${x.sentinels[0]!.host}-${x.sentinels[0]!.port}`)
     }
     const lab = c instanceof AttachedLab ? c.folderLab! : (c.layout ?? this.labs.layout(labId))
     return join(lab.dir, 'drills')

@@ -25,10 +25,13 @@ errors it saw, the longest command, and the acknowledged writes Redis threw away
 
 Scenarios (--list prints them): kill-master, pause-master (--pause S, default 20),
 failover (--safe, the default, or --plain: Sentinel's own SENTINEL FAILOVER),
-kill-master-burst, kill-master-and-sentinel, restart-replica. --file runs your own, a JSON
+kill-master-burst, kill-master-and-sentinel, restart-replica, and for labs run with
+'up --links': partition-master and partition-sentinels (--pause S: how long, default 12). --file runs your own, a JSON
 file: {"name", "description", "seconds", "steps": [{"at": 2, "do": "kill", "target": "master"}]}
-(do: ${'kill, pause, resume, restart, failover, sentinel-failover, rate'}; target: master,
-replica, or a member's name; see the README).
+(do: kill, pause, resume, restart, failover, sentinel-failover, rate, partition, heal, and
+stop / start in the app; target: master, replica, or a member's name; side, for partition:
+the members on one side, 'client' among them if you like; see the README). --pause applies
+to the built-in scenarios only.
 
 Options:
   --dir D            the lab folder (default: ${join(labsRoot(), LAB_DEFAULTS.name)})
@@ -49,7 +52,8 @@ Options:
                      unavailableMs, maxLatencyMs, failoverMs, reportDir (and runs: one per client)
   -h, --help         show this help
 
-Exit status: 0 the drill ran (whatever it found); 1 it could not run; 2 usage.`
+Exit status: 0 the drill ran (whatever it found); 1 it could not run; 2 usage; 130 stopped
+(Ctrl-C: what the drill paused is resumed, what it cut healed).`
 
 type Values = Record<string, string | boolean | undefined>
 
@@ -101,7 +105,11 @@ export async function drillCommand(values: Values, positionals: string[]): Promi
     scenario = findScenario(positionals[0], request)
     if (!scenario) return usage(`unknown scenario '${positionals[0]}' (--list lists them)`)
   }
-  if (numbers.seconds) scenario = { ...scenario, seconds: numbers.seconds }
+  if (numbers.seconds) {
+    const last = Math.max(0, ...scenario.steps.map((x) => x.at))
+    if (numbers.seconds < last) return usage(`--seconds ${numbers.seconds} ends before the scenario's last step (at ${last} s)`)
+    scenario = { ...scenario, seconds: numbers.seconds }
+  }
   request.scenario = scenario.name
 
   const dir = resolve(typeof values.dir === 'string' ? values.dir : join(labsRoot(), LAB_DEFAULTS.name))
@@ -110,13 +118,25 @@ export async function drillCommand(values: Values, positionals: string[]): Promi
     return 1
   }
   let report: DrillReport
+  // Ctrl-C stops the drill, not the lab: what it paused is resumed, what it cut healed, its settings put back.
+  const abort = new AbortController()
+  const stop = (): void => {
+    if (!abort.signal.aborted) process.stderr.write('sentinel-lab drill: stopping (resuming what the drill paused, healing what it cut)...\n')
+    abort.abort()
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
   try {
     report = await runDrill(signalledLab(readLab(dir)), scenario, request, {
+      signal: abort.signal,
       progress: (text) => void (values.json ? null : process.stderr.write(`  ${text}\n`)),
     })
   } catch (e) {
     err(`sentinel-lab drill: ${(e as Error).message}`)
-    return 1
+    return abort.signal.aborted ? 130 : 1
+  } finally {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
   }
   if (values.json) process.stdout.write(JSON.stringify(jsonOf(report)) + '\n')
   else process.stdout.write(textOf(report))

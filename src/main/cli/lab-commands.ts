@@ -66,9 +66,10 @@ Options:
 
 A planned switch-over. By default (--safe) it loses no acknowledged write: writes are
 paused on the master (CLIENT PAUSE WRITE), every replica catches up, the sentinels fail
-over (SENTINEL FAILOVER), the old master is pointed at the new one, and writes resume
-(clients waiting meanwhile get READONLY and go to the new master). It waits until every
-sentinel reports the new master; prints
+over (SENTINEL FAILOVER), the old master is pointed at the new one and its clients are
+disconnected (as Sentinel does: they ask the sentinels again and find the new master), and
+writes resume. It waits until the sentinels that answer, a majority, agree on the new
+master; prints
   failover: 127.0.0.1:A -> 127.0.0.1:B in N ms (writes held M ms)
 --plain is Sentinel's own SENTINEL FAILOVER alone: quicker to ask, but the old master
 goes on acknowledging writes until Sentinel demotes it, and those writes are lost (see

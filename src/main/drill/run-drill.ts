@@ -1,6 +1,8 @@
 // One drill: a scenario run against a lab once per client setting, one after the other, each
 // from a steady lab to a steady lab, and its report (verdicts, chart data, story, advice).
 import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { dirname } from 'node:path'
 import {
   CLIENT_SETTINGS, type ClientPreset, type ClientSettings, type DrillMark, type DrillReport, type DrillRequest,
   type DrillRun, type Scenario, type ScenarioStep,
@@ -43,6 +45,7 @@ export async function runDrill(lab: DrillLab, scenario: Scenario, request: Drill
   const opsOf = new Map<ClientPreset, Operation[]>()
   const progress = options.progress ?? (() => {})
   for (const [i, client] of request.clients.entries()) {
+    if (options.signal?.aborted) throw new Error('the drill was stopped')
     const settings: ClientSettings = {
       ...CLIENT_SETTINGS[client],
       ...(client === 'custom' ? request.custom : {}),
@@ -56,8 +59,10 @@ export async function runDrill(lab: DrillLab, scenario: Scenario, request: Drill
     runs.push(run)
     opsOf.set(client, ops)
   }
+  if (options.signal?.aborted) throw new Error('the drill was stopped')
   const report: DrillReport = { id, labId: lab.id, scenario, request, createdAt, runs, advice: adviceFor(scenario, request, runs), dir: null }
-  if (lab.reportsDir) report.dir = saveReport(lab.reportsDir, report, opsOf)
+  // A lab destroyed meanwhile keeps no report (its folder is not made again for it).
+  if (lab.reportsDir && existsSync(dirname(lab.reportsDir))) report.dir = saveReport(lab.reportsDir, report, opsOf)
   progress('done', 1)
   return report
 }
@@ -67,19 +72,26 @@ async function oneRun(
   runId: string, master: DrillMember, progress: DrillProgressSink, signal?: AbortSignal,
 ): Promise<{ run: DrillRun; ops: Operation[] }> {
   const nodes = new RedisPool(1000)
-  const restore = await setMinReplicas(nodes, lab, request.minReplicas ?? 0)
-  const writer = new Writer(lab, settings, runId, request.rate ?? DEFAULT_RATE)
-  const ears = new SentinelEars(lab.sentinels.map((s) => ({ name: s.name, ...observed(s) })), () => writer.now(), lab.sentinelPassword)
+  let restore: () => Promise<void> = async () => {}
+  // Keys outlive the run and the settling after it: an expired key is not a lost write.
+  const writer = new Writer(lab, settings, runId, request.rate ?? DEFAULT_RATE, (scenario.seconds + SETTLE_MS / 1000 + 300) * 1000)
+  const ears = new SentinelEars(lab.sentinels.map((s) => ({ name: s.name, ...observed(s) })), () => writer.now(), lab.sentinelPassword, lab.masterName)
   const marks: DrillMark[] = []
   const timers: ReturnType<typeof setTimeout>[] = []
   const startedAt = Date.now()
   const targets = resolveTargets(lab, master)
+  /** Members this run paused and did not resume yet: whatever happens, they are resumed. */
+  const paused = new Set<string>()
   try {
+    restore = await setMinReplicas(nodes, lab, request.minReplicas ?? 0)
     await ears.start()
     await writer.start()
     lab.note?.(`drill ${scenario.name} (${client}): writing ${request.rate ?? DEFAULT_RATE}/s`)
     const steps = scenario.steps.map((step) => new Promise<void>((resolve) => {
-      timers.push(setTimeout(() => void doStep(lab, step, targets, writer, marks).finally(resolve), step.at * 1000))
+      const t = setTimeout(() => void doStep(lab, step, targets, writer, marks, paused).finally(resolve), step.at * 1000)
+      timers.push(t)
+      // Stopped: the steps not yet made are not made.
+      signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true })
     }))
     const total = scenario.seconds * 1000
     while (writer.now() < total && !signal?.aborted) {
@@ -92,7 +104,7 @@ async function oneRun(
     progress('waiting for the lab to settle, then reading what the final master holds', 0.85)
     const after = await waitSteady(lab, SETTLE_MS, signal)
     ears.close()
-    if (after.problem) marks.push({ t: writer.now(), kind: 'fault', label: `the lab did not settle within ${SETTLE_MS / 1000} s: ${after.problem}` })
+    if (after.problem) marks.push({ t: writer.now(), kind: 'change', label: `the lab did not settle within ${SETTLE_MS / 1000} s: ${after.problem}` })
     const present = await presentWrites(nodes, lab, after.master, runId)
     const firstFault = marks.find((m) => m.kind === 'fault')?.t ?? null
     const ops = writer.ops.sort((a, b) => a.n - b.n)
@@ -108,8 +120,9 @@ async function oneRun(
     return { run, ops }
   } finally {
     for (const t of timers) clearTimeout(t)
-    // A run cut short never leaves the lab partitioned.
+    // A run cut short never leaves the lab partitioned, or a member paused.
     if (scenario.needsLinks) await lab.links?.heal().catch(() => {})
+    for (const name of paused) await lab.act(name, 'resume').catch(() => {})
     ears.close()
     await writer.stop(0).catch(() => {})
     await restore().catch(() => {})
@@ -130,12 +143,12 @@ function resolveTargets(lab: DrillLab, master: DrillMember): Map<string, DrillMe
   return map
 }
 
-async function doStep(lab: DrillLab, step: ScenarioStep, targets: Map<string, DrillMember>, writer: Writer, marks: DrillMark[]): Promise<void> {
+async function doStep(lab: DrillLab, step: ScenarioStep, targets: Map<string, DrillMember>, writer: Writer, marks: DrillMark[], paused: Set<string>): Promise<void> {
   const t = Math.round(writer.now())
   try {
     if (step.do === 'rate') {
       writer.setRate(step.rate!)
-      marks.push({ t, kind: 'fault', label: `rate ${step.rate}/s` })
+      marks.push({ t, kind: 'change', label: `rate ${step.rate}/s` })
       return
     }
     if (step.do === 'partition') {
@@ -145,7 +158,7 @@ async function doStep(lab: DrillLab, step: ScenarioStep, targets: Map<string, Dr
       return
     }
     if (step.do === 'heal') {
-      marks.push({ t, kind: 'fault', label: 'heal the links' })
+      marks.push({ t, kind: 'change', label: 'heal the links' })
       await lab.links!.heal()
       return
     }
@@ -156,10 +169,12 @@ async function doStep(lab: DrillLab, step: ScenarioStep, targets: Map<string, Dr
     }
     const m = targets.get(step.target!)
     if (!m) throw new Error(`${step.target}: no such member`)
-    marks.push({ t, kind: 'fault', label: `${step.do} ${m.name}` })
+    marks.push({ t, kind: step.do === 'resume' ? 'change' : 'fault', label: `${step.do} ${m.name}` })
+    if (step.do === 'pause') paused.add(m.name)
     await lab.act(m.name, step.do)
+    if (step.do === 'resume' || step.do === 'kill' || step.do === 'restart') paused.delete(m.name)
   } catch (e) {
-    marks.push({ t: Math.round(writer.now()), kind: 'fault', label: `${step.do}${step.target ? ` ${step.target}` : ''} failed: ${(e as Error).message}` })
+    marks.push({ t: Math.round(writer.now()), kind: 'change', label: `${step.do}${step.target ? ` ${step.target}` : ''} failed: ${(e as Error).message}` })
   }
 }
 
@@ -178,20 +193,34 @@ async function presentWrites(pool: RedisPool, lab: DrillLab, master: DrillMember
   return present
 }
 
-/** min-replicas-to-write on every node for the run; answers how to put back what was there. */
+/**
+ * min-replicas-to-write on every node for the run; answers how to put back what was there.
+ * A node that will not take it is left as it is (the drill says nothing was refused there).
+ * Sentinel's own reconfiguration (CONFIG REWRITE on failover) may have written the drill's
+ * value into a node's file: the restore rewrites it back.
+ */
 async function setMinReplicas(pool: RedisPool, lab: DrillLab, n: number): Promise<() => Promise<void>> {
   if (n <= 0) return async () => {}
   const before: { node: DrillMember; values: string[] }[] = []
   for (const node of lab.nodes) {
-    const c = await pool.getAt(observed(node).host, observed(node).port, lab.password)
-    const got = (await c.call('CONFIG', 'GET', 'min-replicas-*')) as string[]
-    before.push({ node, values: got })
-    await c.call('CONFIG', 'SET', 'min-replicas-to-write', String(n), 'min-replicas-max-lag', '2')
+    try {
+      const c = await pool.getAt(observed(node).host, observed(node).port, lab.password)
+      const got = (await c.call('CONFIG', 'GET', 'min-replicas-*')) as string[]
+      await c.call('CONFIG', 'SET', 'min-replicas-to-write', String(n), 'min-replicas-max-lag', '2')
+      before.push({ node, values: got })
+    } catch {
+      // Not answering, or CONFIG renamed: that node runs the drill as it is.
+    }
   }
   return async () => {
     for (const { node, values } of before) {
-      // A node killed during the run came back with its file's values already.
-      await pool.getAt(observed(node).host, observed(node).port, lab.password).then((c) => c.call('CONFIG', 'SET', ...values), () => {})
+      try {
+        const c = await pool.getAt(observed(node).host, observed(node).port, lab.password)
+        await c.call('CONFIG', 'SET', ...values)
+        await c.call('CONFIG', 'REWRITE')
+      } catch {
+        // A node killed during the run came back with its file's values already.
+      }
     }
   }
 }

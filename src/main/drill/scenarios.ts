@@ -9,9 +9,10 @@ function scenario(name: string, description: string, seconds: number, steps: Sce
 }
 
 /** The built-in scenarios; `request` fills in what the user chose (the pause length, safe or not). */
-export function builtInScenarios(request: Pick<DrillRequest, 'pauseSeconds' | 'safe'> = {}): Scenario[] {
+export function builtInScenarios(request: Pick<DrillRequest, 'pauseSeconds' | 'safe' | 'rate'> = {}): Scenario[] {
   const pause = request.pauseSeconds ?? 20
   const cut = request.pauseSeconds ?? 12
+  const rate = request.rate ?? 200
   return [
     scenario('kill-master', 'kill -9 of the master: the sentinels notice after down-after, elect a leader and promote a replica', 15, [
       { at: 2, do: 'kill', target: 'master' },
@@ -26,9 +27,9 @@ export function builtInScenarios(request: Pick<DrillRequest, 'pauseSeconds' | 's
       { at: 2, do: request.safe === false ? 'sentinel-failover' : 'failover' },
     ]),
     scenario('kill-master-burst', 'kill -9 of the master during a write burst (5x the rate for 1.5 s)', 15, [
-      { at: 1.5, do: 'rate', rate: 1000 },
+      { at: 1.5, do: 'rate', rate: Math.min(20_000, rate * 5) },
       { at: 2, do: 'kill', target: 'master' },
-      { at: 3, do: 'rate', rate: 200 },
+      { at: 3, do: 'rate', rate },
     ]),
     scenario('kill-master-and-sentinel', 'kill -9 of the master and of one sentinel at once: the others must still reach a majority', 15, [
       { at: 2, do: 'kill', target: 'master' },
@@ -49,7 +50,7 @@ export function builtInScenarios(request: Pick<DrillRequest, 'pauseSeconds' | 's
   ]
 }
 
-export function findScenario(name: string, request: Pick<DrillRequest, 'pauseSeconds' | 'safe'> = {}): Scenario | null {
+export function findScenario(name: string, request: Pick<DrillRequest, 'pauseSeconds' | 'safe' | 'rate'> = {}): Scenario | null {
   return builtInScenarios(request).find((s) => s.name === name) ?? null
 }
 

@@ -27,7 +27,9 @@ export async function waitSteady(lab: DrillLab, timeoutMs: number, signal?: Abor
       const agreed = addr !== undefined && heard.length > lab.sentinels.length / 2 && heard.every((a) => a === addr)
       if (agreed) {
         const port = Number(addr.slice(addr.lastIndexOf(':') + 1))
-        master = lab.nodes.find((n) => n.port === port) ?? { name: addr, host: addr.slice(0, addr.lastIndexOf(':')), port }
+        const host = addr.slice(0, addr.lastIndexOf(':'))
+        // By address first: an attached deployment may run every node on one port, on several hosts.
+        master = lab.nodes.find((n) => n.host === host && n.port === port) ?? lab.nodes.find((n) => n.port === port) ?? { name: addr, host, port }
         problem = (await nodeProblem(nodes, lab, master)) ?? ''
         if (problem === '') return { master, problem: null }
       } else if (heard.length) problem = `the sentinels do not agree yet (${answers.map((a) => a ?? 'no answer').join(', ')})`
@@ -50,7 +52,7 @@ async function nodeProblem(pool: RedisPool, lab: DrillLab, master: DrillMember):
     } catch (e) {
       return `${n.name} does not answer (${(e as Error).message})`
     }
-    if (n.port === master.port) {
+    if (n === master || (n.host === master.host && n.port === master.port)) {
       if (info.role !== 'master') return `${n.name}, named master by the sentinels, says role:${info.role}`
     } else if (info.role !== 'slave' || Number(info.master_port) !== master.port || info.master_link_status !== 'up') {
       return `${n.name} is not yet a linked replica of ${master.name} (role:${info.role}, link ${info.master_link_status ?? '-'})`

@@ -21,7 +21,7 @@ export function storyOf(input: StoryInput): StoryLine[] {
   const { lab, master, ops, verdict } = input
   const nameOf = (port: number | undefined): string => lab.nodes.find((n) => n.port === port)?.name ?? `:${port}`
   const lines: StoryLine[] = [{ t: 0, text: `The client starts writing ${input.rate} keys a second to ${master.name} (:${master.port}), the master.` }]
-  for (const m of input.marks) if (m.kind === 'fault') lines.push({ t: m.t, text: faultWords(m.label) })
+  for (const m of input.marks) if (m.kind !== 'sentinel') lines.push({ t: m.t, text: faultWords(m.label) })
 
   const firstFault = input.marks.find((m) => m.kind === 'fault')?.t ?? null
   if (firstFault !== null) {
@@ -34,10 +34,11 @@ export function storyOf(input: StoryInput): StoryLine[] {
     const words = eventWords(e, nameOf)
     if (!words) continue
     // One line per sentinel for +sdown, one for the others (the count says how many agreed).
-    const key = e.type === '+sdown' || e.type === '+odown' ? `${e.type}|${e.member}|${e.text}` : e.type
+    // +switch-master once per new master: a second failover is its own line.
+    const key = e.type === '+sdown' || e.type === '+odown' ? `${e.type}|${e.member}|${e.text}` : e.type === '+switch-master' ? `${e.type}|${e.text}` : e.type
     if (firstOf.has(key)) continue
     firstOf.add(key)
-    const count = e.type === '+switch-master' ? input.events.filter((x) => x.type === '+switch-master').length : 0
+    const count = e.type === '+switch-master' ? input.events.filter((x) => x.type === '+switch-master' && x.text === e.text).length : 0
     lines.push({ t: e.t, text: count > 1 ? `${words} (${count} sentinels announce it)` : words, member: e.member, event: e.type, payload: e.text })
   }
 
@@ -50,12 +51,13 @@ export function storyOf(input: StoryInput): StoryLine[] {
   if (verdict.lostRange) {
     lines.push({ t: verdict.lostRange.to, text: `${verdict.lostAcked} acknowledged write${verdict.lostAcked === 1 ? ' is' : 's are'} missing from the final master: acknowledged between ${sec(verdict.lostRange.from)} and ${sec(verdict.lostRange.to)}, then thrown away.` })
   } else {
-    lines.push({ t: Math.max(...ops.map((o) => o.end), 0), text: `Every acknowledged write (${verdict.acked}) is on the final master.` })
+    lines.push({ t: ops.reduce((m, o) => Math.max(m, o.end), 0), text: `Every acknowledged write (${verdict.acked}) is on the final master.` })
   }
   return lines.sort((a, b) => a.t - b.t).map((l) => ({ ...l, t: Math.round(l.t) }))
 }
 
 function faultWords(label: string): string {
+  if (/ failed: /.test(label)) return `${label[0]!.toUpperCase()}${label.slice(1)}.`
   const [verb, ...rest] = label.split(' ')
   const who = rest.join(' ')
   switch (verb) {
@@ -67,7 +69,10 @@ function faultWords(label: string): string {
     case 'start': return `${who} is started.`
     case 'safe': return 'A planned switch-over, done safely: writes paused on the master, the replicas caught up, SENTINEL FAILOVER, the old master pointed at the new one, writes resumed.'
     case 'SENTINEL': return "A planned switch-over with Sentinel's own SENTINEL FAILOVER: the master goes on accepting writes until Sentinel demotes it."
-    default: return label.endsWith('failed') || label.includes('failed:') ? `${label}.` : `${label[0]!.toUpperCase()}${label.slice(1)}.`
+    case 'partition': return `The fault: a partition, ${who.replace(' | the rest', '')} on one side, everyone else on the other: what crosses it is held, nothing arrives.`
+    case 'heal': return 'The links are healed: what was held is delivered.'
+    case 'rate': return `The client now writes ${who}.`
+    default: return `${label[0]!.toUpperCase()}${label.slice(1)}.`
   }
 }
 

@@ -47,7 +47,8 @@ export function computeVerdict(input: VerdictInput): DrillVerdict {
   const afterFault = firstFault === null ? 0 : (ends.find((t) => t > firstFault) ?? input.durationMs) - firstFault
 
   const latencies = ops.map((o) => o.end - o.start).sort((a, b) => a - b)
-  const p99 = latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] : 0
+  // Nearest rank: the smallest latency that 99 % of the writes do not exceed.
+  const p99 = latencies.length ? latencies[Math.max(0, Math.ceil(latencies.length * 0.99) - 1)] : 0
 
   return {
     writes: ops.length,
@@ -56,7 +57,7 @@ export function computeVerdict(input: VerdictInput): DrillVerdict {
     unknown: unknown.length,
     unknownApplied: unknown.filter((o) => present.has(o.n)).length,
     lostAcked: lost.length,
-    lostRange: lost.length ? { from: Math.round(Math.min(...lost.map((o) => o.start))), to: Math.round(Math.max(...lost.map((o) => o.end))) } : null,
+    lostRange: lost.length ? { from: Math.round(lost.reduce((m, o) => Math.min(m, o.start), Infinity)), to: Math.round(lost.reduce((m, o) => Math.max(m, o.end), 0)) } : null,
     errors,
     unavailableMs: Math.round(Math.max(longestGap, afterFault)),
     gaps,

@@ -26,8 +26,6 @@ export interface Operation {
   port?: number
 }
 
-/** Keys live 10 minutes: a drill leaves nothing behind for long. */
-const KEY_TTL_MS = 600_000
 /** Writes started at most this far ahead of their answers (a client under a dead master piles up). */
 const MAX_IN_FLIGHT = 100_000
 
@@ -45,7 +43,7 @@ export function clientOptions(target: WriterTarget, s: ClientSettings): RedisOpt
     commandTimeout: s.commandTimeoutMs ?? undefined,
     enableOfflineQueue: s.enableOfflineQueue,
     maxRetriesPerRequest: s.maxRetriesPerRequest,
-    // A drill's client is short-lived: give up on the sentinels quickly when it ends.
+    // Named, so CLIENT LIST on a node tells the drill's connections from the user's.
     connectionName: 'sentinel-lab-drill',
   }
 }
@@ -84,6 +82,8 @@ export class Writer {
     private readonly settings: ClientSettings,
     private readonly run: string,
     private rate: number,
+    /** How long the keys live: past the run and its checks, then they go (a drill leaves nothing behind for long). */
+    private readonly keyTtlMs = 600_000,
   ) {
     this.client = new Redis({ ...clientOptions(target, settings), lazyConnect: true })
     this.client.on('error', () => {}) // each write records its own failure
@@ -137,7 +137,7 @@ export class Writer {
   }
 
   private async once(n: number): Promise<void> {
-    await this.client.set(keyOf(this.run, n), String(n), 'PX', KEY_TTL_MS)
+    await this.client.set(keyOf(this.run, n), String(n), 'PX', this.keyTtlMs)
     if (this.settings.waitReplicas > 0) {
       const got = Number(await this.client.call('WAIT', this.settings.waitReplicas, this.settings.waitTimeoutMs))
       if (got < this.settings.waitReplicas) throw new NotReplicated(`WAIT: ${got} of ${this.settings.waitReplicas} replicas within ${this.settings.waitTimeoutMs} ms`)

@@ -10,7 +10,6 @@
 //      CLIENT UNPAUSE: the held writes were never run, and the clients, reconnecting through
 //      the sentinels, find the new master.
 // Whatever fails on the way, the master is unpaused before the error is reported.
-import type Redis from 'ioredis'
 import { parseInfo, reason } from '../sentinel/replies'
 import { RedisPool } from '../sentinel/redis-pool'
 import { FailoverError, requestFailover } from './failover'
@@ -45,7 +44,8 @@ export interface SwitchoverOptions {
 export async function safeSwitchover(target: SwitchoverTarget, options: SwitchoverOptions = {}): Promise<SwitchoverResult> {
   const sentinels = new SentinelClients(1000, target.sentinelPassword)
   const nodes = new RedisPool(1000)
-  let paused: Redis | null = null
+  let paused: { host: string; port: number } | null = null
+  let failedOver = false
   try {
     const { host, port, replicas } = await masterAndReplicas(sentinels, target)
     if (replicas.length === 0) throw new FailoverError('no replica can be promoted (none is linked and healthy)', 'no-good-replica')
@@ -54,11 +54,12 @@ export async function safeSwitchover(target: SwitchoverTarget, options: Switchov
     const limit = (options.catchUpMs ?? 2000) + (options.timeoutMs ?? 20_000) + 5000
     const t0 = performance.now()
     await master.call('CLIENT', 'PAUSE', String(limit), 'WRITE')
-    paused = master
+    paused = { host, port }
     const offset = Number(parseInfo(await master.info('replication')).master_repl_offset)
     await caughtUp(nodes, replicas, offset, target.password, options.catchUpMs ?? 2000)
     const caughtUpMs = Math.round(performance.now() - t0)
     const r = await requestFailover(target, { timeoutMs: options.timeoutMs })
+    failedOver = true
     const newHost = replicas.find((x) => x.port === r.to)?.host ?? host
     await master.call('REPLICAOF', newHost, String(r.to))
     // As Sentinel's own reconfiguration does: drop the clients' connections, so that they ask
@@ -67,8 +68,18 @@ export async function safeSwitchover(target: SwitchoverTarget, options: Switchov
     await master.call('CLIENT', 'UNPAUSE')
     paused = null
     return { from: port, to: r.to, heldMs: Math.round(performance.now() - t0), caughtUpMs, ms: r.ms }
+  } catch (e) {
+    if (failedOver) {
+      throw new FailoverError(`the sentinels failed over, but the old master could not be pointed at the new one (${reason(e)}): unpaused, it may acknowledge writes until Sentinel demotes it, and those are lost`, 'refused')
+    }
+    throw e
   } finally {
-    if (paused) await paused.call('CLIENT', 'UNPAUSE').catch(() => {})
+    // On a connection of its own: the one that paused may be the one that failed.
+    if (paused) {
+      const fresh = new RedisPool(1000)
+      await fresh.getAt(paused.host, paused.port, target.password).then((c) => c.call('CLIENT', 'UNPAUSE')).catch(() => {})
+      fresh.close()
+    }
     sentinels.close()
     nodes.close()
   }

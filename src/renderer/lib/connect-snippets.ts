@@ -46,11 +46,13 @@ export function connectSnippets(c: LabConnection, showPassword: boolean): Snippe
       ].join('\n'),
     },
     {
-      client: 'Jedis (Java)',
+      client: 'Jedis 4+ (Java)',
       language: 'java',
       code: [
-        `Set<String> sentinels = new HashSet<>(Arrays.asList(${hostPorts.map(java).join(', ')}));`,
-        `JedisSentinelPool pool = new JedisSentinelPool(${java(c.masterName)}, sentinels, new GenericObjectPoolConfig<>(), 500${pw !== null ? `, ${java(pw)}` : ''});`,
+        `Set<HostAndPort> sentinels = Set.of(${c.sentinels.map((x) => `new HostAndPort(${java(x.host)}, ${x.port})`).join(', ')});`,
+        `JedisClientConfig master = DefaultJedisClientConfig.builder()${pw !== null ? `.password(${java(pw)})` : ''}.timeoutMillis(500).build();`,
+        `JedisClientConfig sentinel = DefaultJedisClientConfig.builder()${c.sentinelPassword ? `.password(${java(showPassword ? c.sentinelPassword : PASSWORD_PLACEHOLDER)})` : ''}.build();`,
+        `JedisSentinelPool pool = new JedisSentinelPool(${java(c.masterName)}, sentinels, master, sentinel);`,
         'try (Jedis jedis = pool.getResource()) { jedis.set("key", "value"); }',
       ].join('\n'),
     },
@@ -60,6 +62,7 @@ export function connectSnippets(c: LabConnection, showPassword: boolean): Snippe
       code: [
         `RedisURI uri = RedisURI.Builder.sentinel(${java(c.sentinels[0]?.host ?? '127.0.0.1')}, ${c.sentinels[0]?.port ?? 26379}, ${java(c.masterName)})`,
         ...c.sentinels.slice(1).map((s) => `    .withSentinel(${java(s.host)}, ${s.port})`),
+        ...(c.sentinelPassword ? [`    // the sentinels' own password: RedisURI.Builder.redis(host, port).withPassword(...) per .withSentinel(RedisURI)`] : []),
         ...(pw !== null ? [`    .withPassword(${java(pw)}.toCharArray())`] : []),
         '    .withTimeout(Duration.ofMillis(500))',
         '    .build();',

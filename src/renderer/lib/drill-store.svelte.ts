@@ -89,9 +89,11 @@ export class DrillStore {
     return this.progress[labId]?.state === 'running'
   }
 
+  /** Read the lab's kept reports and its connection. Reads no state before its first await: an effect calling it must not depend on what it writes. */
   async load(labId: string): Promise<void> {
     try {
-      this.kept = { ...this.kept, [labId]: await this.client.api.listDrillReports(labId) }
+      const list = await this.client.api.listDrillReports(labId)
+      this.kept = { ...this.kept, [labId]: list }
     } catch {
       // A lab folder without a readable lab.json: no reports to list.
     }
@@ -102,7 +104,8 @@ export class DrillStore {
     this.errors[labId] = null
     try {
       const { id } = await this.client.api.startDrill(labId, request)
-      this.progress = { ...this.progress, [labId]: { labId, id, state: 'running', text: 'starting', fraction: 0 } }
+      // Its first events may have come before the answer: do not put an ended drill back to running.
+      if (this.progress[labId]?.id !== id) this.progress = { ...this.progress, [labId]: { labId, id, state: 'running', text: 'starting', fraction: 0 } }
     } catch (e) {
       this.errors[labId] = message(e)
     }
