@@ -51,6 +51,13 @@ export async function proxyBench(o: ProxyBenchOptions, progress: (s: string) => 
         rows.push({ benchmark: 'proxy', metric: `${test.toUpperCase()} -P ${pipeline}: p50 latency added`, unit: 'ms', engine: proxied.p50 - direct.p50, supervisord: null, goal: pipeline === 1 ? '< 0.05' : null, pass: pipeline === 1 ? !none && proxied.p50 - direct.p50 < 0.05 : null })
       }
     }
+    // One client, one request at a time: what a request pays for the proxy when nothing saturates.
+    progress('proxy: SET, 1 client, direct, then through the front')
+    const direct1 = await runWith(port, '127.0.0.1', 'set', 1, 20_000, 1)
+    const proxied1 = await runWith(port, frontHost(port), 'set', 1, 20_000, 1)
+    details['set-c1'] = { direct: direct1, proxied: proxied1 }
+    rows.push({ benchmark: 'proxy', metric: 'SET, 1 client: p50 latency added', unit: 'ms', engine: proxied1.p50 - direct1.p50, supervisord: null, goal: '< 0.05', pass: direct1.rps > 0 && proxied1.rps > 0 && proxied1.p50 - direct1.p50 < 0.05 })
+    rows.push({ benchmark: 'proxy', metric: 'SET, 1 client: throughput', unit: 'req/s', engine: proxied1.rps, supervisord: direct1.rps, goal: null, pass: null })
   } finally {
     await links.close()
     server.kill('SIGTERM')
@@ -67,8 +74,12 @@ export async function proxyBench(o: ProxyBenchOptions, progress: (s: string) => 
 
 /** redis-benchmark as a child process, awaited without blocking this process (the proxy lives here). */
 function runAsync(port: number, host: string, test: 'set' | 'get', pipeline: number, o: ProxyBenchOptions): Promise<Figures> {
+  return runWith(port, host, test, pipeline, o.requests, o.clients)
+}
+
+function runWith(port: number, host: string, test: 'set' | 'get', pipeline: number, requests: number, clients: number): Promise<Figures> {
   return new Promise((resolve, reject) => {
-    const child = spawn('redis-benchmark', ['-h', host, '-p', String(port), '-t', test, '-n', String(o.requests), '-c', String(o.clients), '-P', String(pipeline), '-q', '--csv'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    const child = spawn('redis-benchmark', ['-h', host, '-p', String(port), '-t', test, '-n', String(requests), '-c', String(clients), '-P', String(pipeline), '-q', '--csv'], { stdio: ['ignore', 'pipe', 'ignore'] })
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     child.once('error', reject)

@@ -8,6 +8,7 @@ import { reason } from '../sentinel/replies'
 import { SentinelWatcher } from '../sentinel/watcher'
 import { requestFailover } from './failover'
 import { safeSwitchover } from './safe-switchover'
+import { pastTheLinks } from '../links/lab-links'
 import { type Member, mergedTimeline, nodeStatuses, runningState, sentinelStatuses } from './lab-status'
 import type { Lab } from './layout'
 import { type Throttle, statusThrottle } from './throttle'
@@ -51,6 +52,7 @@ export class AttachedLab {
       password: source.password,
       sentinelPassword: source.sentinelPassword,
       pollIntervalMs: 500,
+      dial: source.lab?.spec.links ? pastTheLinks : undefined,
     })
     this.watcher.on('topology', () => this.throttle.schedule())
     this.watcher.on('timeline', () => this.throttle.schedule())

@@ -77,11 +77,12 @@ const CONF_HEADER = `# docker compose copy: ${CONTAINER_DIR} is this folder, mou
  * the others by identity, so the copies are made once and rendered from this lab.
  */
 function containerLab(lab: Lab): Lab {
-  const node = (n: LabNode): LabNode => ({ ...n, dir: CONTAINER_DIR })
+  // Link faults are the app's proxies: the containers reach each other on 127.0.0.1 directly.
+  const node = (n: LabNode): LabNode => ({ ...n, dir: CONTAINER_DIR, linkHost: '127.0.0.1' })
   const master = node(lab.master)
   const replicas = lab.replicas.map(node)
-  const sentinels = lab.sentinels.map((s): LabSentinel => ({ ...s, dir: CONTAINER_DIR }))
-  return { ...lab, master, replicas, nodes: [master, ...replicas], sentinels }
+  const sentinels = lab.sentinels.map((s): LabSentinel => ({ ...s, dir: CONTAINER_DIR, linkHost: '127.0.0.1' }))
+  return { ...lab, spec: { ...lab.spec, links: false }, master, replicas, nodes: [master, ...replicas], sentinels }
 }
 
 interface Service {
@@ -99,6 +100,7 @@ function header(lab: Lab, image: string): string[] {
     `# Sentinel Lab "${lab.spec.name}" as a Docker Compose project: \`docker compose up -d\` in this folder.`,
     `# ${lab.replicas.length} replica(s), ${lab.sentinels.length} sentinel(s), master name ${lab.masterName}, quorum ${lab.spec.quorum}, image ${image}.`,
     `# Master and replicas on 127.0.0.1 ports ${nodes.join(', ')}, sentinels on ${sentinels.join(', ')}: stop the local lab first (same ports).`,
+    ...(lab.spec.links ? ['# The lab runs with link faults in the app; this export does not: its members reach each other on', '# 127.0.0.1 directly (the proxies that cut and slow links are the app\'s, not a container\'s).'] : []),
     '#',
     '# network_mode: host. Sentinel hands clients the addresses it sees: on a bridge network it',
     '# would see and announce container addresses (172.x) and container ports that clients on',

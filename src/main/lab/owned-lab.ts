@@ -16,7 +16,7 @@ import { requestFailover } from './failover'
 import { safeSwitchover } from './safe-switchover'
 import { type LabNote, mergedTimeline, nodeStatuses, runningState, sentinelStatuses } from './lab-status'
 import type { Lab } from './layout'
-import { type LabLinks, frontHost } from '../links/lab-links'
+import { type LabLinks, frontHost, pastTheLinks } from '../links/lab-links'
 import { applyLinks } from '../links/links-control'
 import type { LabLinksView, LinkChange } from '../../shared/links'
 import { addReplica, addSentinel, removeMember } from './membership'
@@ -94,8 +94,8 @@ export class OwnedLab {
     const topology = this.watcher?.topology() ?? null
     const facts = { procs, topology, live: this.watcher !== null, paused: this.paused, held: this.held }
     // The watcher knows members by the address the sentinels use for them (their own with link faults).
-    let nodes = lab ? nodeStatuses(lab.nodes.map((n) => ({ ...n, host: n.linkHost })), facts) : []
-    let sentinels = lab ? sentinelStatuses(lab.sentinels.map((x) => ({ ...x, host: x.linkHost })), facts) : []
+    let nodes = lab ? nodeStatuses(byLinkHost(lab.nodes), facts) : []
+    let sentinels = lab ? sentinelStatuses(byLinkHost(lab.sentinels), facts) : []
     // Without a watcher (stopping, stopped): the roles they had last, as a failover does not undo itself.
     if (!this.watcher) nodes = nodes.map((n) => ({ ...n, role: this.lastRoles.get(n.name) ?? n.role }))
     if (this.idle) {
@@ -412,7 +412,7 @@ export class OwnedLab {
     const lab = this.layout!
     return watcher.whenModel((topology) => {
       const facts = { procs: this.supervisor?.snapshot().processes ?? [], topology, live: true, paused: this.paused, held: this.held }
-      return runningState(nodeStatuses(lab.nodes, facts), sentinelStatuses(lab.sentinels, facts), topology) === 'healthy'
+      return runningState(nodeStatuses(byLinkHost(lab.nodes), facts), sentinelStatuses(byLinkHost(lab.sentinels), facts), topology) === 'healthy'
     }, timeoutMs)
   }
 
@@ -422,6 +422,7 @@ export class OwnedLab {
       masterName: lab.masterName,
       password: lab.password,
       pollIntervalMs: 500,
+      dial: lab.spec.links ? pastTheLinks : undefined,
     })
     watcher.on('topology', () => this.throttle.schedule())
     watcher.on('timeline', () => this.throttle.schedule())
@@ -457,4 +458,9 @@ function describeChange(c: LinkChange, reset?: number): string {
       return `link ${c.a} ${c.oneway ? '->' : '<->'} ${c.b}: ${what}`
     }
   }
+}
+
+/** The watcher knows members by the address the sentinels use for them (their own, with link faults). */
+function byLinkHost<T extends { linkHost: string }>(members: readonly T[]): (T & { host: string })[] {
+  return members.map((m) => ({ ...m, host: m.linkHost }))
 }

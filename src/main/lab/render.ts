@@ -151,6 +151,13 @@ export function renderSupervisordConf(lab: Lab): string {
   const d = lab.supervisordDir
   return [
     `; Runs Sentinel Lab "${lab.spec.name}" under real supervisord: supervisord -n -c ${iq(lab.supervisordConf)}`,
+    ...(lab.spec.links
+      ? [
+          '; This lab runs with link faults: its members know each other by their own loopback addresses',
+          "; (127.x.y.2), where Sentinel Lab's proxies stand. supervisord runs no proxy: start the lab with",
+          "; Sentinel Lab ('sentinel-lab up'), or make one without link faults to run it under supervisord.",
+        ]
+      : []),
     '[supervisord]',
     'nodaemon=true',
     `logfile=${iq(`${d}/supervisord.log`)}`,

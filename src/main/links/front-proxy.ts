@@ -5,7 +5,7 @@
 // stops reading and holds what was read (the connection stays open, nothing arrives), a slow
 // one delays every chunk, a reset destroys the link's connections.
 import { type AddressInfo, type Server, type Socket, connect, createServer } from 'node:net'
-import type { LinkRules } from './link-rules'
+import type { LinkFault, LinkRules } from './link-rules'
 
 export interface FrontOptions {
   member: string
@@ -32,25 +32,45 @@ export interface LinkConnection {
 /** Hold at most this much read-ahead per direction before reading stops (a slow link). */
 const HIGH_WATER = 1 << 20
 
+const isClear = (f: LinkFault): boolean => !f.cut && f.latencyMs === 0 && f.jitterMs === 0 && f.bytesPerSecond === null
+
 /** One direction of one connection: bytes from `src` to `dst` under the rule from -> to. */
 class Pipe {
   private readonly queue: { chunk: Buffer; due: number }[] = []
   private queued = 0
   private lastDue = 0
   private timer: ReturnType<typeof setTimeout> | null = null
+  /** The rule now (read again when the rules change): the fast path costs one look. */
+  private fault: LinkFault
+  private clear: boolean
   delivered = 0
 
   constructor(
     private readonly src: Socket,
     private readonly dst: Socket,
-    private readonly rule: () => import('./link-rules').LinkFault,
+    private readonly rule: () => LinkFault,
   ) {
+    this.fault = rule()
+    this.clear = isClear(this.fault)
     src.on('data', (chunk: Buffer) => this.take(chunk))
     dst.on('drain', () => this.pump())
   }
 
+  /** The rules changed: take the new one, deliver what it lets through. */
+  refresh(): void {
+    this.fault = this.rule()
+    this.clear = isClear(this.fault)
+    this.pump()
+  }
+
   private take(chunk: Buffer): void {
-    const f = this.rule()
+    // No fault and nothing held: straight through, as a plain proxy.
+    if (this.clear && this.queue.length === 0) {
+      this.delivered += chunk.length
+      if (!this.dst.write(chunk)) this.src.pause() // 'drain' pumps, which resumes
+      return
+    }
+    const f = this.fault
     const now = performance.now()
     const wire = f.bytesPerSecond ? (chunk.length * 1000) / f.bytesPerSecond : 0
     const delay = f.latencyMs + (f.jitterMs ? Math.random() * f.jitterMs : 0)
@@ -66,7 +86,7 @@ class Pipe {
   pump(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    if (this.rule().cut) {
+    if (this.fault.cut) {
       this.src.pause() // a partition: nothing is read, nothing delivered, nothing dropped
       return
     }
@@ -78,7 +98,7 @@ class Pipe {
       if (!this.dst.write(chunk)) return // 'drain' pumps again
     }
     if (this.queue.length) this.timer = setTimeout(() => this.pump(), Math.max(0, this.queue[0]!.due - now))
-    if (this.queued <= HIGH_WATER && this.src.isPaused()) this.src.resume()
+    if (this.queued <= HIGH_WATER && this.src.isPaused() && !this.dst.writableNeedDrain) this.src.resume()
   }
 
   close(): void {
@@ -182,7 +202,7 @@ export class FrontProxy {
   private rulesChanged(): void {
     for (const l of this.links) {
       if (l.pending && !this.o.rules.get(l.info.from, l.info.to).cut) this.dial(l)
-      for (const p of l.pipes) p.pump()
+      for (const p of l.pipes) p.refresh()
     }
   }
 }

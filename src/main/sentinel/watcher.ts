@@ -32,6 +32,12 @@ interface SentinelWatcherOptions {
   /** Connect and command timeout (default 500 ms). */
   timeoutMs?: number
   timeline?: TimelineOptions
+  /**
+   * Where to connect for an instance known by this address (default: the address itself).
+   * A lab with link faults names its members by addresses that go through its proxies; the
+   * watcher reaches them directly, so a partition never blinds it.
+   */
+  dial?: (address: { host: string; port: number }) => { host: string; port: number }
 }
 
 export interface WatchedEvent {
@@ -189,8 +195,9 @@ export class SentinelWatcher extends EventEmitter<SentinelWatcherEvents> {
   // ---- connections ----
 
   private client(host: string, port: number, password: string | undefined, username: string | undefined, subscriber: boolean): Redis {
+    const to = this.options.dial?.({ host, port }) ?? { host, port }
     const c = new Redis({
-      host, port, password, username,
+      host: to.host, port: to.port, password, username,
       lazyConnect: false,
       connectTimeout: this.timeoutMs,
       commandTimeout: subscriber ? undefined : this.timeoutMs,
