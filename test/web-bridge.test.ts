@@ -152,9 +152,9 @@ class Client {
     )
   }
 
-  async call<T = unknown>(method: string, args: unknown[]): Promise<WireResponse & { result?: T }> {
+  async call<T = unknown>(method: string, args: unknown[], timeoutMs?: number): Promise<WireResponse & { result?: T }> {
     const id = this.nextId++
-    const { reply, closed } = await this.sendRaw(JSON.stringify({ id, method, args }), id)
+    const { reply, closed } = await this.sendRaw(JSON.stringify({ id, method, args }), id, timeoutMs)
     if (!reply) throw new Error(`the server closed the connection (${closed?.code} ${closed?.reason}) instead of answering ${method}`)
     return reply as WireResponse & { result?: T }
   }
@@ -366,6 +366,54 @@ describe('web bridge: malformed calls', () => {
       }
     },
   )
+})
+
+describe('web bridge: never dies of bad input', () => {
+  it.each(['/%ff', '/%', '/%E0%A4%A'])('answers a malformed URL with 400 (no token needed to send one), and stays up: %s', async (path) => {
+    const r = await get(path)
+    expect(r.status).toBe(400)
+    await serverStillAnswers()
+  })
+
+  // Raw frames on the socket of an accepted connection: each breaks the protocol its own way.
+  const mask = [1, 2, 3, 4]
+  it.each([
+    ['invalid UTF-8 in a text frame', Buffer.from([0x81, 0x82, ...mask, 0xff ^ 1, 0xfe ^ 2]), 1007],
+    ['RSV1 set without an extension', Buffer.from([0xc1, 0x80, ...mask]), 1002],
+    ['an unknown opcode', Buffer.from([0x83, 0x80, ...mask]), 1002],
+    ['an unmasked client frame', Buffer.from([0x81, 0x00]), 1002],
+    ['a frame over the payload limit', Buffer.from([0x82, 0xff, 0, 0, 0, 1, 0, 0, 0, 0, ...mask]), 1009],
+  ] as const)('closes the connection on %s with its close code, touching no other page', async (_what, frame, code) => {
+    const other = await Client.open()
+    const c = await Client.open()
+    const raw = (c.ws as unknown as { _socket: import('node:net').Socket })._socket
+    const closedBy = new Promise<number>((resolve) => raw.once('data', (d: Buffer) => resolve(d.length >= 4 && (d[0] & 0x0f) === 8 ? d.readUInt16BE(2) : -1)))
+    raw.write(frame)
+    expect(await closedBy).toBe(code)
+    const r = await other.call<AppEnvironment>('getEnvironment', [])
+    expect(r.error).toBeUndefined()
+    other.ws.close()
+    await serverStillAnswers()
+  })
+
+  it('a frame fits every call the API accepts: mergeConf with three texts of the largest size', async () => {
+    const { MAX_CONF_TEXT } = await import('../src/shared/api-args')
+    const c = await Client.open()
+    const text = '\u0001'.repeat(MAX_CONF_TEXT) // each character JSON-escaped to 6 bytes
+    const r = await c.call<{ text: string }>('mergeConf', [text, text, text], 60_000)
+    expect(r.error).toBeUndefined()
+    c.ws.close()
+  }, 90_000)
+
+  it("refuses lab spec keys that exist only on Object.prototype's side", async () => {
+    const c = await Client.open()
+    for (const key of ['toString', 'constructor', 'hasOwnProperty']) {
+      const r = await c.call('createLab', [JSON.parse(`{"${key}": 1}`)])
+      expect(r.error?.code).toBe('invalid-argument')
+      expect(r.error?.message).toMatch(new RegExp(`${key}: unknown lab spec field`))
+    }
+    c.ws.close()
+  })
 })
 
 describe('web bridge: events', () => {

@@ -14,6 +14,13 @@ import { toErrorData } from './api-guard'
 import { PageSession } from './page-session'
 import type { AppService } from '../app/app-service'
 
+/**
+ * The largest frame a page may send: mergeConf's three texts of MAX_CONF_TEXT characters,
+ * each character at most 6 bytes once JSON-escaped (\u00XX), and room for the rest: every
+ * call the API accepts fits in one frame.
+ */
+const MAX_FRAME = 3 * 6 * MAX_CONF_TEXT + 64 * 1024
+
 interface WebBridgeOptions {
   service: AppService
   /** The built renderer (out/renderer). */
@@ -51,8 +58,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'method not allowed')
     void serveStatic(options.rendererDir, req, res, port)
   })
-  // Room for mergeConf's three config texts of up to MAX_CONF_TEXT each, JSON-escaped.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * MAX_CONF_TEXT })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const ok =
@@ -80,6 +86,9 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     const page = new PageSession(options.service)
     sessions.set(ws, page)
     ws.on('close', () => page.close())
+    // A frame that breaks the protocol (bad UTF-8, RSV bits, an unknown opcode, too big) ends
+    // this page's connection with the right close code; the bridge and the other pages go on.
+    ws.on('error', () => {})
     ws.on('message', async (raw) => {
       let req: Partial<WireRequest>
       try {
@@ -129,7 +138,12 @@ function deny(res: ServerResponse, status: number, text: string): void {
 }
 
 async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, port: number): Promise<void> {
-  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname)
+  let pathname: string
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname)
+  } catch {
+    return deny(res, 400, 'bad request: malformed URL') // /%ff, /%: any page the user visits can send these
+  }
   const rel = normalize(pathname === '/' ? '/index.html' : pathname).replace(/^([/\\])+/, '')
   const file = join(root, rel)
   if (!file.startsWith(root + sep) || rel.split(sep).includes('..')) return deny(res, 403, 'forbidden')

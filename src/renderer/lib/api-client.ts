@@ -140,8 +140,17 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>
 }
 
+const TOKEN_KEY = 'sentinel-lab:token'
+
 function webSocketTransport(emit: (m: ApiEventMessage) => void, setStatus: (s: ConnectionStatus) => void): Transport {
-  const token = new URLSearchParams(location.search).get('token') ?? ''
+  // The token is read once, kept for this tab only (a reload still works), and taken out of
+  // the address bar and the history: it is a secret.
+  const given = new URLSearchParams(location.search).get('token')
+  if (given) {
+    sessionStorage.setItem(TOKEN_KEY, given)
+    history.replaceState(history.state, '', location.pathname + location.hash)
+  }
+  const token = given ?? sessionStorage.getItem(TOKEN_KEY) ?? ''
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
   const url = `${scheme}://${location.host}${WS_PATH}?token=${encodeURIComponent(token)}`
   const pending = new Map<number, Pending>()
