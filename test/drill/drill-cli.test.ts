@@ -11,8 +11,8 @@ import Redis from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readLab } from '../../src/main/lab/blueprint'
 import type { Lab } from '../../src/main/lab/layout'
-import { labProcesses, until } from '../lab/proc'
-import { cli, requireBuiltCli, run, stopChildren } from '../lab/cli-process'
+import { labProcesses } from '../lab/proc'
+import { requireBuiltCli, run, stopChildren, upAndReady } from '../lab/cli-process'
 
 interface RunJson {
   client: string
@@ -40,11 +40,7 @@ beforeAll(async () => {
   requireBuiltCli()
   root = mkdtempSync(join(tmpdir(), 'drill-cli-'))
   dir = join(root, 'lab')
-  const up = cli(['up', '--fast', '--json', '--dir', dir], root)
-  let exited = false
-  void up.exit.then(() => (exited = true))
-  await until(() => up.stdout().includes('\n') || exited, 30_000, '`up --json` to print its JSON')
-  expect(exited, up.stderr()).toBe(false)
+  await upAndReady(['--fast'], dir, root)
   lab = readLab(dir)
 }, 40_000)
 

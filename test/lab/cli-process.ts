@@ -71,3 +71,17 @@ export async function stopChildren(): Promise<void> {
     }
   }
 }
+
+/** Run `sentinel-lab up ARGS --json --dir DIR` and wait for its JSON line (it keeps running: stopChildren() ends it). */
+export async function upAndReady(args: string[], dir: string, home: string, timeoutMs = 30_000): Promise<Run> {
+  const up = cli(['up', ...args, '--json', '--dir', dir], home)
+  let exited = false
+  void up.exit.then(() => (exited = true))
+  const deadline = Date.now() + timeoutMs
+  while (!up.stdout().includes('\n') && !exited) {
+    if (Date.now() > deadline) throw new Error(`\`up\` printed no JSON within ${timeoutMs} ms: ${up.stderr()}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  if (exited) throw new Error(`\`up\` exited: ${up.stderr()}`)
+  return up
+}

@@ -9,8 +9,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readLab } from '../../src/main/lab/blueprint'
 import type { Lab } from '../../src/main/lab/layout'
-import { labProcesses, until } from '../lab/proc'
-import { cli, requireBuiltCli, run, stopChildren } from '../lab/cli-process'
+import { labProcesses } from '../lab/proc'
+import { requireBuiltCli, run, stopChildren, upAndReady } from '../lab/cli-process'
 
 let root: string
 let dir: string
@@ -20,11 +20,7 @@ beforeAll(async () => {
   requireBuiltCli()
   root = mkdtempSync(join(tmpdir(), 'partition-cli-'))
   dir = join(root, 'lab')
-  const up = cli(['up', '--fast', '--links', '--json', '--dir', dir], root)
-  let exited = false
-  void up.exit.then(() => (exited = true))
-  await until(() => up.stdout().includes('\n') || exited, 30_000, '`up --links --json` to print its JSON')
-  expect(exited, up.stderr()).toBe(false)
+  await upAndReady(['--fast', '--links'], dir, root)
   lab = readLab(dir)
 }, 40_000)
 

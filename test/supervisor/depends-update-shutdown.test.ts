@@ -33,6 +33,12 @@ afterEach(async () => {
 })
 afterAll(cleanTemps)
 
+/** The kernel's state letter of a pid ('' when there is none). */
+function procState(pid: number): string {
+  const stat = readText(`/proc/${pid}/stat`)
+  return stat ? (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '') : ''
+}
+
 function esrch(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -206,6 +212,47 @@ describe('recovery after the engine was SIGKILLed', () => {
     await rec.until('alpha', 'RUNNING')
     await rec.until('forker', 'RUNNING')
     for (const p of ['alpha', 'forker']) expect(oldPids).not.toContain(pidOf(next, p))
+  }, 30_000)
+
+  it('an engine SIGKILLed under a parent that never reaps it (a zombie) does not hold its file: the next engine stops its children', async () => {
+    const home = mkTemp('sv-home-')
+    const dir = mkTemp('sv-zombie-')
+    const file = writeFile(dir, 'lab.ini', program('alpha', { command: 'sleep 1000', startsecs: 0 }) + program('beta', { command: 'sleep 1000', startsecs: 0 }))
+    const enginePidFile = join(dir, 'engine.pid')
+    const parent = spawn('python3', [fixture('no-reap-parent.py'), enginePidFile, process.execPath, CLI, 'supervise', file, '--events', 'jsonl'], {
+      env: { ...process.env, SENTINEL_LAB_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    strays.push(parent.pid!)
+    let out = ''
+    parent.stdout!.on('data', (b: Buffer) => (out += b.toString()))
+    const running = await waitFor(() => {
+      const ev = jsonLines(out).filter((e) => e.to === 'RUNNING')
+      return ev.length >= 2 ? ev : null
+    }, { timeout: 10_000, what: 'both RUNNING' })
+    const oldPids = running.map((e) => e.pid as number)
+    strays.push(...oldPids)
+    const engine = Number(readText(enginePidFile))
+    await waitFor(() => existsSync(stateFileFor(join(home, 'run'), resolve(file))), { what: 'state file' })
+
+    process.kill(engine, 'SIGKILL')
+    await waitFor(() => procState(engine) === 'Z', { what: `engine ${engine} a zombie` })
+    for (const p of oldPids) expect(isAlive(p), `pid ${p} survives its engine`).toBe(true)
+
+    // At once, while the dead engine is still in the process table.
+    const next = runCli(['supervise', file, '--events', 'jsonl'], { SENTINEL_LAB_HOME: home })
+    clis.push(next)
+    await waitFor(() => (jsonLines(next.stdout()).filter((e) => e.to === 'RUNNING').length >= 2 ? true : null), {
+      timeout: 10_000, what: `the next engine's programs RUNNING; stderr: ${next.stderr()}`,
+    })
+    expect(procState(engine)).toBe('Z')
+    for (const p of oldPids) expect(isGone(p), `pid ${p} stopped by the next engine`).toBe(true)
+    const newPids = jsonLines(next.stdout()).filter((e) => e.to === 'RUNNING').map((e) => e.pid as number)
+    strays.push(...newPids)
+
+    next.child.kill('SIGTERM')
+    expect((await next.exited).code).toBe(0)
+    for (const p of [...oldPids, ...newPids]) expect(isGone(p), `pid ${p} left after SIGTERM`).toBe(true)
   }, 30_000)
 
   it('a pid listed in a forged state file with a different start time is not killed', async () => {

@@ -12,7 +12,8 @@ import { safeSwitchover } from '../lab/safe-switchover'
 import { checkHealth } from '../lab/health'
 import type { Lab } from '../lab/layout'
 import { NODE_SIGNALS, UnknownNodeError, killNode, parseNodeSignal } from '../lab/node-control'
-import { clearOwner, liveOwner, readOwner, sameProcess, writeOwner } from '../lab/owner'
+import { stillRuns } from '../platform/process-identity'
+import { clearOwner, liveOwner, readOwner, writeOwner } from '../lab/owner'
 import { type LabHandle, runLab } from '../lab/runner'
 import { LAB_DEFAULTS, type LabSpecInput } from '../../shared/lab-spec'
 import { SpecError } from '../lab/spec'
@@ -308,11 +309,11 @@ export async function down(values: Values): Promise<number> {
   const lab = openLab('down', dir)
   if (!lab) return 2
   const owner = readOwner(lab.dir)
-  const upAlive = owner !== null && sameProcess(owner.pid, owner.startTime)
-  const left = (): number[] => (owner?.processes ?? []).filter((p) => sameProcess(p.pid, p.startTime)).map((p) => p.pid)
+  const upAlive = owner !== null && stillRuns(owner.pid, owner.startTime)
+  const left = (): number[] => (owner?.processes ?? []).filter((p) => stillRuns(p.pid, p.startTime)).map((p) => p.pid)
   if (!upAlive) {
     // `up` is gone (killed with SIGKILL?): stop what it recorded and left behind, if anything.
-    const orphans = owner?.processes.filter((p) => sameProcess(p.pid, p.startTime)) ?? []
+    const orphans = owner?.processes.filter((p) => stillRuns(p.pid, p.startTime)) ?? []
     if (orphans.length === 0) return (out(`lab '${lab.spec.name}' is not running`), 0)
     err(`'sentinel-lab up' is gone but left ${orphans.length} process(es): stopping them`)
     for (const p of orphans) kill(p.pid, 'SIGTERM')
@@ -320,9 +321,9 @@ export async function down(values: Values): Promise<number> {
     kill(owner.pid, 'SIGTERM')
   }
   const deadline = Date.now() + timeout * 1000
-  while ((upAlive && sameProcess(owner.pid, owner.startTime)) || left().length > 0) {
+  while ((upAlive && stillRuns(owner.pid, owner.startTime)) || left().length > 0) {
     if (Date.now() > deadline) {
-      err(`sentinel-lab down: still running after ${timeout} s: ${[...(upAlive && sameProcess(owner.pid, owner.startTime) ? [owner.pid] : []), ...left()].join(', ')}`)
+      err(`sentinel-lab down: still running after ${timeout} s: ${[...(upAlive && stillRuns(owner.pid, owner.startTime) ? [owner.pid] : []), ...left()].join(', ')}`)
       return 1
     }
     await new Promise((r) => setTimeout(r, 20))

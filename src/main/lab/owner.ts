@@ -4,7 +4,7 @@
 // (as src/main/supervisor/recovery.ts does), so a reused pid is never signalled.
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { processStartTime } from '../supervisor/recovery'
+import { processStartTime, stillRuns } from '../platform/process-identity'
 import { writeFileAtomic } from '../conf/atomic-write'
 
 interface OwnedProcess {
@@ -35,21 +35,10 @@ export function readOwner(labDir: string): LabOwner | null {
   }
 }
 
-/** Same pid, same start time, and not a zombie. */
-export function sameProcess(pid: number, startTime: string): boolean {
-  if (pid <= 0 || processStartTime(pid) !== startTime) return false
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
-  } catch {
-    return process.platform !== 'linux'
-  }
-}
-
 /** The recorded owner, if it still runs. */
 export function liveOwner(labDir: string): LabOwner | null {
   const o = readOwner(labDir)
-  return o && sameProcess(o.pid, o.startTime) ? o : null
+  return o && stillRuns(o.pid, o.startTime) ? o : null
 }
 
 /** Record this process as the lab's owner (with its processes, when known). */

@@ -2,10 +2,10 @@
 // small state file; the next engine on the same configuration reads it and stops what the
 // last run left behind. A pid is trusted only if the process still has the start time that
 // was recorded with it, so a pid reused by an unrelated process is never signalled.
-import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { processStartTime, stillRuns } from '../platform/process-identity'
 
 interface RecordedProcess {
   name: string
@@ -24,21 +24,6 @@ export interface RunState {
 export function stateFileFor(stateDir: string, configRoot: string): string {
   const id = createHash('sha256').update(configRoot).digest('hex').slice(0, 16)
   return join(stateDir, `supervisor-${id}.json`)
-}
-
-/** A process's start time, as the kernel keeps it; null if there is no such process. */
-export function processStartTime(pid: number): string | null {
-  try {
-    if (process.platform === 'linux') {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      // Field 22, counted after the command name, which may itself hold spaces or ')'.
-      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null
-    }
-    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8' }).trim()
-    return out || null
-  } catch {
-    return null
-  }
 }
 
 export class RunStateFile {
@@ -71,12 +56,12 @@ export class RunStateFile {
 
 /** Whether the engine that wrote the state is still alive (then its processes are not orphans). */
 export function ownerAlive(state: RunState): boolean {
-  return state.enginePid !== process.pid && processStartTime(state.enginePid) === state.engineStartTime
+  return state.enginePid !== process.pid && stillRuns(state.enginePid, state.engineStartTime)
 }
 
-/** The recorded processes that still run (same pid, same start time). */
+/** The recorded processes that still run (same pid, same start time, not zombies). */
 export function survivors(state: RunState): RecordedProcess[] {
-  return state.processes.filter((p) => p.pid > 0 && processStartTime(p.pid) === p.startTime)
+  return state.processes.filter((p) => stillRuns(p.pid, p.startTime))
 }
 
 /** SIGTERM the survivors (their groups), then SIGKILL what is left after `graceMs`. */
@@ -93,17 +78,7 @@ export async function stopSurvivors(list: RecordedProcess[], graceMs: number): P
   let alive = list
   while (alive.length > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 20))
-    alive = alive.filter((p) => processStartTime(p.pid) === p.startTime && !isZombie(p.pid))
+    alive = alive.filter((p) => stillRuns(p.pid, p.startTime))
   }
   for (const p of alive) send(p, 'SIGKILL')
-}
-
-function isZombie(pid: number): boolean {
-  if (process.platform !== 'linux') return false
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
-  } catch {
-    return true
-  }
 }

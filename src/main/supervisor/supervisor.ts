@@ -8,7 +8,8 @@ import { signalName } from './datatypes'
 import { SupervisedProcess, type ProcessHost } from './process'
 import { type GroupConfig, type ProcessConfig, sameProcessConfig } from './program-config'
 import { waitForPort } from './readiness'
-import { type RunState, RunStateFile, ownerAlive, processStartTime, stateFileFor, stopSurvivors, survivors } from './recovery'
+import { processStartTime } from '../platform/process-identity'
+import { type RunState, RunStateFile, ownerAlive, stateFileFor, stopSurvivors, survivors } from './recovery'
 import { RotatingLog } from './rotating-log'
 
 interface SupervisorOptions {
