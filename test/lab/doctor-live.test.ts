@@ -5,7 +5,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs'
-import { type Server, createServer } from 'node:net'
+import { type Server, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -127,6 +127,65 @@ describe('port-taken', () => {
     const found = only(await diagnoseLive([other]), 'port-taken')
     expect(found).toHaveLength(1)
     expect(found[0].explanation).toContain(running.path)
+  })
+})
+
+describe('link identity (bind-source-addr)', () => {
+  it('an address this machine lacks: an error at its line; the replica really connects from 127.0.0.1 and the master shows it: an error there too', async () => {
+    const [mp, rp] = await freePorts(2)
+    const root = mkTemp()
+    // 192.0.2.1 (TEST-NET-1) is on no interface: bind() fails and Redis falls back silently.
+    const master = writeConf(join(root, 'm'), 'redis.conf', nodeLines(mp, join(root, 'm'), ['bind-source-addr 127.9.9.2']))
+    const replica = writeConf(join(root, 'r'), 'redis.conf', nodeLines(rp, join(root, 'r'), ['bind-source-addr 192.0.2.1', `replicaof 127.0.0.1 ${mp}`]))
+    await startNode(master, mp)
+    await startNode(replica, rp)
+    await waitFor(async () => /flags=S/.test(String((await ask(mp, [['AUTH', PW], ['CLIENT', 'LIST']]))?.[1])), 'the replica connected', 5000)
+    const findings = await diagnoseLive([master, replica])
+    const unavailable = only(findings, 'bind-source-unavailable')
+    expect(unavailable).toHaveLength(1)
+    expect(unavailable[0]).toMatchObject({ severity: 'error', file: replica.path, line: 8, directive: 'bind-source-addr' })
+    expect(unavailable[0].title).toContain('192.0.2.1')
+    const strangers = only(findings, 'link-unidentified')
+    expect(strangers).toHaveLength(1)
+    expect(strangers[0]).toMatchObject({ severity: 'error', file: master.path, directive: 'bind-source-addr' })
+    expect(strangers[0].title).toContain('127.0.0.1')
+    expect(strangers[0].explanation).toContain('a replica')
+  })
+
+  it('addresses that exist: no finding, and the master sees its replica by its own address', async () => {
+    const [mp, rp] = await freePorts(2)
+    const root = mkTemp()
+    const master = writeConf(join(root, 'm'), 'redis.conf', nodeLines(mp, join(root, 'm'), ['bind-source-addr 127.9.9.2']))
+    const replica = writeConf(join(root, 'r'), 'redis.conf', nodeLines(rp, join(root, 'r'), ['bind-source-addr 127.9.9.3', `replicaof 127.0.0.1 ${mp}`]))
+    await startNode(master, mp)
+    await startNode(replica, rp)
+    await waitFor(async () => /addr=127\.9\.9\.3:\d+ .*flags=S/.test(String((await ask(mp, [['AUTH', PW], ['CLIENT', 'LIST']]))?.[1])), 'the replica connected from 127.9.9.3', 5000)
+    expect(await diagnoseLive([master, replica])).toEqual([])
+  })
+})
+
+describe('protected mode and aliased loopback callers', () => {
+  it('a node without a password refuses a replica whose bind-source-addr is 127.9.9.3 (Redis really answers DENIED): an error with a fix; protected-mode no: nothing', async () => {
+    const [mp, rp] = await freePorts(2)
+    const root = mkTemp()
+    const open = (extra: string[]): string[] => [`port ${mp}`, 'bind 127.0.0.1', `dir ${join(root, 'm')}`, 'save ""', 'appendonly no', ...extra]
+    let master = writeConf(join(root, 'm'), 'redis.conf', open([]))
+    const replica = writeConf(join(root, 'r'), 'redis.conf', [`port ${rp}`, 'bind 127.0.0.1', `dir ${join(root, 'r')}`, 'save ""', 'bind-source-addr 127.9.9.3', `replicaof 127.0.0.1 ${mp}`])
+    const found = only(diagnoseFiles([master, replica]), 'clients-locked-out')
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatchObject({ severity: 'error', file: master.path, directive: 'protected-mode' })
+    expect(found[0].explanation).toContain('127.9.9.3')
+    expect(found[0].fix?.edits).toEqual([{ file: master.path, op: 'set', directive: 'protected-mode', args: ['no'] }])
+    // What Redis does: a caller from 127.9.9.3 is refused.
+    await startNode(master, mp)
+    const denied = await new Promise<string>((resolve, reject) => {
+      const s = connect({ host: '127.0.0.1', port: mp, localAddress: '127.9.9.3' }, () => s.write('PING\r\n'))
+      s.once('data', (d) => (s.destroy(), resolve(d.toString())))
+      s.once('error', reject)
+    })
+    expect(denied).toMatch(/^-DENIED/)
+    master = writeConf(join(root, 'm'), 'redis.conf', open(['protected-mode no']))
+    expect(only(diagnoseFiles([master, replica]), 'clients-locked-out')).toEqual([])
   })
 })
 

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Redis from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { diagnoseLive } from '../../src/main/doctor'
+import { collectFiles } from '../../src/main/doctor/collect'
 import { waitHealthy } from '../../src/main/lab/health'
 import { addReplica } from '../../src/main/lab/membership'
 import { type LabHandle, runLab } from '../../src/main/lab/runner'
@@ -68,6 +70,9 @@ describe('link faults', () => {
     await waitFor(() => expected.every((k) => seen().has(k)), `every link: ${expected.join(', ')}`, 10_000)
     // No member's traffic arrives from 127.0.0.1 (a failed bind-source-addr would look like a client).
     expect(handle.links!.snapshot().connections.filter((c) => c.from === 'client')).toEqual([])
+    // The doctor agrees: every address exists, every replica and sentinel link comes from a member's.
+    const findings = await diagnoseLive(collectFiles([handle.lab.dir]))
+    expect(findings.filter((f) => ['link-unidentified', 'bind-source-unavailable', 'clients-locked-out'].includes(f.id))).toEqual([])
   })
 
   it('a cut stops replication (the replica stalls, the master goes on), and a heal catches up', async () => {

@@ -4,6 +4,7 @@
 import type { DoctorFinding } from '../../shared/conf'
 import { type DoctorFile, type FileSet, readFileSet } from './deployment'
 import { byLocation } from './finding'
+import { linkIdentityRules } from './live-links'
 import { monitorRules } from './live-monitor'
 import { portRules } from './live-ports'
 import { runningSettingsRules } from './live-settings'
@@ -43,7 +44,9 @@ export function diagnoseFiles(files: readonly DoctorFile[]): DoctorFinding[] {
 export async function diagnoseLive(files: readonly DoctorFile[], live: DoctorLive = {}): Promise<DoctorFinding[]> {
   const set = readFileSet(files)
   const fromFiles = FILE_RULES.flatMap((rule) => rule(set))
-  const [ports, monitors, settings] = await Promise.all([portRules(set, live.password), monitorRules(set), runningSettingsRules(set, live.password)])
+  const [ports, monitors, settings, links] = await Promise.all([
+    portRules(set, live.password), monitorRules(set), runningSettingsRules(set, live.password), linkIdentityRules(set, live.password),
+  ])
   // What this machine has (folders, writable files) counts only where the files are used.
-  return [...fromFiles, ...missingPathRule(set), ...writableRules(set), ...ports, ...monitors, ...settings].sort(byLocation)
+  return [...fromFiles, ...missingPathRule(set), ...writableRules(set), ...ports, ...monitors, ...settings, ...links].sort(byLocation)
 }

@@ -3,9 +3,11 @@
 import type { DoctorFinding } from '../../shared/conf'
 import { isLoopback } from './conf-view'
 import type { FileSet, Member } from './deployment'
-import { at, atTop, describe, label } from './finding'
+import { at, atTop, describe, label, setEdit } from './finding'
 
 const ANY = new Set(['*', '0.0.0.0', '::*', '::'])
+/** The only addresses protected mode counts as local. */
+const LOCAL_SOURCES = new Set(['127.0.0.1', '::1'])
 
 function addresses(m: Member): string[] {
   return m.conf.bind().addresses.map((a) => a.replace(/^-/, ''))
@@ -66,10 +68,11 @@ export function lockoutRule(set: FileSet): DoctorFinding[] {
   const out: DoctorFinding[] = []
   for (const d of set.deployments) {
     for (const n of d.nodes) {
-      // Who reaches this node, and by which host: replicas by replicaof, sentinels by monitor.
+      // Who reaches this node, and by which host: replicas by replicaof, sentinels by monitor;
+      // and from which address (bind-source-addr, as a lab with link faults sets it).
       const callers = [
-        ...d.nodes.flatMap((o) => (o !== n && o.conf.replicaof()?.port === n.port ? [{ who: describe(o), host: o.conf.replicaof()!.host }] : [])),
-        ...d.monitors.filter((m) => m.port === n.port).map((m) => ({ who: describe(m.sentinel), host: m.host })),
+        ...d.nodes.flatMap((o) => (o !== n && o.conf.replicaof()?.port === n.port ? [{ who: describe(o), host: o.conf.replicaof()!.host, source: o.conf.value('bind-source-addr') }] : [])),
+        ...d.monitors.filter((m) => m.port === n.port).map((m) => ({ who: describe(m.sentinel), host: m.host, source: m.sentinel.conf.value('bind-source-addr') })),
       ]
       if (callers.length === 0) continue
       const bind = n.conf.bind()
@@ -85,13 +88,23 @@ export function lockoutRule(set: FileSet): DoctorFinding[] {
         continue
       }
       const remote = callers.filter((c) => !isLoopback(c.host))
-      if (n.conf.protectedMode() && n.conf.requirepass() === null && remote.length > 0) {
+      // Protected mode counts only 127.0.0.1 and ::1 as local, not the rest of 127.0.0.0/8.
+      const aliased = callers.filter((c) => isLoopback(c.host) && c.source !== '' && isLoopback(c.source) && !LOCAL_SOURCES.has(c.source))
+      if (n.conf.protectedMode() && n.conf.requirepass() === null && (remote.length > 0 || aliased.length > 0)) {
         const line = n.conf.last('protected-mode')
-        out.push({
-          id: 'clients-locked-out', severity: 'error', ...(line ? at(line, 'protected-mode', 0) : atTop(n, 'protected-mode')),
-          title: 'protected mode with no password: connections from other addresses are refused',
-          explanation: `${describe(n)} runs in protected mode (${line ? 'protected-mode yes' : 'the default'}) with no requirepass, so Redis answers DENIED to any client that is not on the loopback interface, whatever bind says. ${remote.map((c) => c.who).join(', ')} connect to it at ${remote[0].host}: they are refused. Set a requirepass (and masterauth, auth-pass), or connect over 127.0.0.1.`,
-        })
+        const where = line ? at(line, 'protected-mode', 0) : atTop(n, 'protected-mode')
+        out.push(remote.length > 0
+          ? {
+              id: 'clients-locked-out', severity: 'error', ...where,
+              title: 'protected mode with no password: connections from other addresses are refused',
+              explanation: `${describe(n)} runs in protected mode (${line ? 'protected-mode yes' : 'the default'}) with no requirepass, so Redis answers DENIED to any client that is not on the loopback interface, whatever bind says. ${remote.map((c) => c.who).join(', ')} connect to it at ${remote[0].host}: they are refused. Set a requirepass (and masterauth, auth-pass), or connect over 127.0.0.1.`,
+            }
+          : {
+              id: 'clients-locked-out', severity: 'error', ...where,
+              title: `protected mode with no password: callers from ${aliased[0].source} are refused`,
+              explanation: `${describe(n)} runs in protected mode (${line ? 'protected-mode yes' : 'the default'}) with no requirepass. Redis counts only 127.0.0.1 and ::1 as local, not the rest of 127.0.0.0/8, so it answers DENIED to ${aliased.map((c) => `${c.who} (bind-source-addr ${c.source})`).join(', ')}. Set a requirepass (and masterauth, auth-pass), or protected-mode no: the node still listens on loopback only.`,
+              fix: { label: `Set protected-mode no in ${label(n.file.path)}`, edits: [setEdit(n.file.path, 'protected-mode', ['no'])] },
+            })
       }
     }
   }
