@@ -23,8 +23,15 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   devDependencies: Record<string, string>
 }
 
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
+/** Electron 45's defaults, in @electron/fuses' order: RunAsNode, CookieEncryption, NODE_OPTIONS, --inspect, asar integrity, only asar, browser V8 snapshot, file:// privileges. */
+const ELECTRON_DEFAULT_FUSES = '10110001'
+const FUSE_NAMES = ['runAsNode', 'enableCookieEncryption', 'enableNodeOptionsEnvironmentVariable', 'enableNodeCliInspectArguments',
+  'enableEmbeddedAsarIntegrityValidation', 'onlyLoadAppFromAsar', 'loadBrowserProcessSpecificV8Snapshot', 'grantFileProtocolExtraPrivileges']
+
 const temps: string[] = []
 let entries: string[] = []
+let fuses: Record<string, boolean> = {}
 let builderLog = ''
 
 function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
@@ -54,7 +61,9 @@ beforeAll(async () => {
   const electronDist = mkdtempSync(join(tmpdir(), 'sentinel-lab-electron-dist-'))
   const outDir = mkdtempSync(join(tmpdir(), 'sentinel-lab-package-'))
   temps.push(electronDist, outDir)
-  writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\nexit 1\n')
+  // The stand-in carries a fuse wire as Electron 45 ships it (sentinel, version 1, 8 fuses),
+  // so that electron-builder flips the fuses in it as it would in the real binary.
+  writeFileSync(join(electronDist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\nexit 1\n# '), Buffer.from(FUSE_SENTINEL), Buffer.from([1, 8]), Buffer.from(ELECTRON_DEFAULT_FUSES), Buffer.from('\n')]))
   chmodSync(join(electronDist, 'electron'), 0o755)
 
   const builder = join(root, 'node_modules', '.bin', 'electron-builder')
@@ -68,6 +77,10 @@ beforeAll(async () => {
   if (result.code !== 0 || !existsSync(archive)) {
     throw new Error(`electron-builder failed (exit ${result.code}); ${archive} ${existsSync(archive) ? 'exists' : 'missing'}:\n${builderLog}`)
   }
+  const binary = join(outDir, 'linux-unpacked', 'sentinel-lab')
+  const bytes = readFileSync(binary)
+  const wire = bytes.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length
+  fuses = Object.fromEntries(FUSE_NAMES.map((name, i) => [name, bytes[wire + 2 + i] === '1'.charCodeAt(0)]))
   // Entries come as "/out/main/index.js"; drop the leading slash.
   entries = asar.listPackage(archive, { isPack: false }).map((e) => e.replace(/\\/g, '/').replace(/^\/+/, ''))
 }, 240_000)
@@ -116,5 +129,20 @@ describe('electron-builder package (app.asar)', () => {
     }
     const found = devDeps.flatMap((name) => copiesOf(name))
     expect(found, 'devDependencies must not be packaged').toEqual([])
+  })
+})
+
+describe('Electron fuses in the packaged binary', () => {
+  it('no Node.js mode (ELECTRON_RUN_AS_NODE, NODE_OPTIONS, --inspect), only the packaged app.asar, checked, and cookies encrypted', () => {
+    expect(fuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      loadBrowserProcessSpecificV8Snapshot: false,
+      grantFileProtocolExtraPrivileges: true,
+    })
   })
 })

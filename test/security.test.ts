@@ -4,9 +4,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { dirname, join, relative, resolve, sep } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { Script } from 'node:vm'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
+import { isAppPage } from '../src/main/transport/ipc-sender'
 
 const root = resolve(__dirname, '..')
 const src = join(root, 'src')
@@ -83,6 +85,37 @@ describe('Electron window', () => {
       // The preload is the CommonJS bundle (a sandboxed preload cannot be an ES module).
       expect(value('preload')).toMatch(/['"]\.\.\/preload\/index\.js['"]/)
     }
+  })
+})
+
+describe('IPC callers', () => {
+  const page = { file: '/opt/Sentinel Lab/resources/app.asar/out/renderer/index.html', packaged: true }
+
+  it("accepts the app's own index.html (with a hash or query), and nothing else from file://", () => {
+    expect(isAppPage(pathToFileURL(page.file).href, page)).toBe(true)
+    expect(isAppPage(`${pathToFileURL(page.file).href}#/drills?x=1`, page)).toBe(true)
+    expect(isAppPage('file:///tmp/evil.html', page)).toBe(false)
+    expect(isAppPage('file:///opt/Sentinel%20Lab/resources/app.asar/out/renderer/index.html.evil.html', page)).toBe(false)
+    expect(isAppPage('file://host/opt/Sentinel%20Lab/resources/app.asar/out/renderer/index.html', page)).toBe(false)
+    expect(isAppPage('', page)).toBe(false)
+    expect(isAppPage('not a url', page)).toBe(false)
+  })
+
+  it('accepts the dev server only in development, by its exact origin', () => {
+    const dev = { ...page, packaged: false, devUrl: 'http://localhost:5173' }
+    expect(isAppPage('http://localhost:5173/index.html', dev)).toBe(true)
+    expect(isAppPage('http://localhost:51730/', dev)).toBe(false)
+    expect(isAppPage('http://localhost:5173.evil.example/', dev)).toBe(false)
+    // A packaged app ignores ELECTRON_RENDERER_URL, whoever set it.
+    expect(isAppPage('http://localhost:5173/index.html', { ...dev, packaged: true })).toBe(false)
+    expect(isAppPage('https://example.com/', page)).toBe(false)
+  })
+
+  it('the shell refuses every permission request and every permission check', () => {
+    const text = readFileSync(join(src, 'main', 'index.ts'), 'utf8')
+    expect(text).toMatch(/setPermissionRequestHandler\(\(_wc, _perm, cb\) => cb\(false\)\)/)
+    expect(text).toMatch(/setPermissionCheckHandler\(\(\) => false\)/)
+    expect(text).toMatch(/isAppPage\(event\.senderFrame\?\.url/)
   })
 })
 

@@ -6,11 +6,13 @@ import { IPC_CALL, IPC_EVENT } from '../shared/api'
 import { ApiError } from '../shared/errors'
 import { toErrorData } from './transport/api-guard'
 import { IpcPages } from './transport/ipc-pages'
+import { type AppPage, isAppPage } from './transport/ipc-sender'
 import { AppService } from './app/app-service'
 import { appVersion } from './platform/version'
 
 let service: AppService
 let quitting = false
+const appPage: AppPage = { file: join(__dirname, '../renderer/index.html'), devUrl: process.env['ELECTRON_RENDERER_URL'], packaged: app.isPackaged }
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -33,9 +35,8 @@ function createWindow(): BrowserWindow {
     return { action: 'deny' }
   })
   win.webContents.on('will-navigate', (e) => e.preventDefault())
-  const devUrl = process.env['ELECTRON_RENDERER_URL']
-  if (!app.isPackaged && devUrl) void win.loadURL(devUrl)
-  else void win.loadFile(join(__dirname, '../renderer/index.html'))
+  if (appPage.devUrl && !appPage.packaged) void win.loadURL(appPage.devUrl)
+  else void win.loadFile(appPage.file)
   return win
 }
 
@@ -81,7 +82,9 @@ void app.whenReady().then(() => {
     },
   })
   // No permission (camera, notifications, ...) is ever granted to the renderer.
+  // and none is reported as granted when a page only asks whether it has one.
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))
+  session.defaultSession.setPermissionCheckHandler(() => false)
   // Logs followed and config files open per window's page: a closed (or reloaded-away)
   // window stops following them and watching them.
   const pages = new IpcPages(service)
@@ -99,8 +102,7 @@ void app.whenReady().then(() => {
   }
   ipcMain.handle(IPC_CALL, async (event, method: unknown, args: unknown) => {
     // Only our own page may call: reject frames loaded from anywhere else.
-    const url = event.senderFrame?.url ?? ''
-    if (!url.startsWith('file://') && !(process.env['ELECTRON_RENDERER_URL'] && url.startsWith(process.env['ELECTRON_RENDERER_URL']))) {
+    if (!isAppPage(event.senderFrame?.url ?? '', appPage)) {
       return { error: toErrorData(new ApiError('calls are accepted from the app window only', 'invalid-argument')) }
     }
     watch(event.sender)

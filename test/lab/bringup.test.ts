@@ -85,6 +85,8 @@ describe('lab bring-up', () => {
     expect(report.masterPort).toBe(lab.master.port)
     expect(report.checks).toHaveLength(1 + 2 + 3)
     expect(ms).toBeLessThan(5000)
+    // The logs are the lab's too: private, as the engine found them (the lab creates them 0600).
+    for (const m of [...lab.nodes, ...lab.sentinels]) expect({ log: m.log, mode: (statSync(m.log).mode & 0o777).toString(8) }).toEqual({ log: m.log, mode: '600' })
 
     // Sentinel and CONFIG REWRITE rewrite the confs (Redis gives a rewritten file 0644 & ~umask):
     // they must stay 0600 (umask=077 in the ini). Force a rewrite of every file.

@@ -2,7 +2,7 @@
 // test does): `up --json` in a temp folder reaches HEALTHY and prints ports, pids and roles;
 // `status --json` from a second process sees it HEALTHY; `down` stops it; SIGINT to `up`
 // stops everything too. Afterwards no process of the lab is left and `up` exited 0.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -73,6 +73,11 @@ describe('sentinel-lab up / status / down', () => {
     const password = (JSON.parse(readFileSync(join(dir, 'lab.json'), 'utf8')) as { spec: { password: string } }).spec.password
     expect(up.stdout()).not.toContain(password)
     expect(up.stderr()).not.toContain(password)
+    // Nothing in the folder is open to others but lab.ini, supervisord.conf and up.json (no secret in them).
+    const open = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((p) => (statSync(join(dir, p)).mode & 0o077) !== 0)
+      .sort()
+    expect(open).toEqual(['lab.ini', 'supervisord.conf', 'up.json'])
 
     const st = await run(['status', '--json', '--dir', dir], root)
     expect(st.code, st.stderr).toBe(0)

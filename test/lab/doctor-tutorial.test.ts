@@ -206,10 +206,15 @@ describe('what the checker finds: lines that stop Redis at start', () => {
     const d = copy()
     const node = join(d, 'redis_6381', 'redis.conf')
     writeFileSync(node, readFileSync(node, 'utf8') + 'tls-key-file-pass sekrit-1 sekrit-2\nuser bob on >sekrit-3 bogus-rule\n')
-    const { out } = await run([node, '--files-only', '--json'])
+    const sentinel = join(d, 'sentinel', 'sentinel26380.conf')
+    // The master's name left out: the password stands where the name belongs, and is quoted as one.
+    writeFileSync(sentinel, readFileSync(sentinel, 'utf8') + 'sentinel auth-pass sekrit-4\n')
+    const { out } = await run([node, sentinel, '--files-only', '--json'])
     expect(out).toMatch(/tls-key-file-pass: too many words/)
-    expect(out).toMatch(/'bogus-rule' is not an ACL rule/)
-    expect(out).not.toMatch(/sekrit/)
+    expect(out).toMatch(/unknown-master/)
+    // A word that is no ACL rule may be a password written without its '>': masked too.
+    expect(out).toMatch(/'\*\*\*\*\*\*\*\*' is not an ACL rule/)
+    expect(out).not.toMatch(/sekrit|bogus-rule/)
   })
 })
 

@@ -1,6 +1,6 @@
 // RotatingLog: supervisord's rotation scheme (x.log, x.log.1 .. x.log.N) that never grows a
 // file past maxbytes and keeps lines whole when they fit; then the same through real output.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { RotatingLog } from '../../src/main/supervisor/rotating-log'
@@ -17,6 +17,18 @@ function filesOf(dir: string): string[] {
 }
 
 describe('RotatingLog unit', () => {
+  it('a rotated log keeps the mode of the one it replaces (a private log stays private)', () => {
+    const dir = mkTemp('rl-mode-')
+    const path = join(dir, 'x.log')
+    writeFileSync(path, '', { mode: 0o600 })
+    chmodSync(path, 0o600)
+    const log = new RotatingLog(path, 100, 1)
+    for (let i = 0; i < 25; i++) log.write(Buffer.from(line(i)))
+    log.close()
+    expect(filesOf(dir)).toEqual(['x.log', 'x.log.1'])
+    for (const f of filesOf(dir)) expect({ f, mode: (statSync(join(dir, f)).mode & 0o777).toString(8) }).toEqual({ f, mode: '600' })
+  })
+
   it('never exceeds maxbytes, names x.log, x.log.1 .., keeps at most `backups`', () => {
     const dir = mkTemp('rl-')
     const path = join(dir, 'x.log')

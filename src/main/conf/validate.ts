@@ -28,6 +28,11 @@ const SIZE_UNITS: Record<string, bigint> = { '': 1n, b: 1n, k: 1000n, kb: 1024n,
 const SIZE_HELP = 'use bytes or a unit k, kb, m, mb, g, gb (e.g. 100mb)'
 const ACL_RULE_WORDS = new Set(['on', 'off', 'nopass', 'resetpass', 'reset', 'allkeys', 'resetkeys', 'allchannels', 'resetchannels', 'allcommands', 'nocommands', 'clearselectors', 'sanitize-payload', 'skip-sanitize-payload'])
 const ACL_RULE_PREFIX = /^[~%&+\-><#!(]/
+
+/** Whether a word of a `user` line is an ACL rule Redis knows (on, >password, ~pattern, +@all, ...). */
+export function isAclRule(word: string): boolean {
+  return ACL_RULE_WORDS.has(word.toLowerCase()) || ACL_RULE_PREFIX.test(word)
+}
 const KEYSPACE_EVENT_CLASSES = /^[KEg$lshzxetmdnA]*$/
 const SHUTDOWN_FLAGS = new Set(['default', 'save', 'nosave', 'now', 'force'])
 /** Redis 7.0 reads these and ignores them (config.c deprecated_configs). */
@@ -218,7 +223,7 @@ function checkSpecial(info: DirectiveInfo, args: readonly string[], ctx: CheckCo
       if (args.length === 0 || args[0] === '') return [{ index: -1, code: 'missing-argument', message: 'user: write user <name> <rules...> (e.g. user alice on >secret ~* +@all)' }]
       for (let i = 1; i < args.length; i++) {
         const rule = args[i]
-        if (!ACL_RULE_WORDS.has(rule.toLowerCase()) && !ACL_RULE_PREFIX.test(rule))
+        if (!isAclRule(rule))
           return bad(i, `user: ${shown(rule)} is not an ACL rule: use on/off, >password, nopass, ~pattern, &channel, +command, -command, +@category, allkeys, allcommands, reset...`)
       }
       return []

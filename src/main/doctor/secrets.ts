@@ -7,6 +7,7 @@
 import type { ConfEdit, DirectiveInfo, DoctorFinding } from '../../shared/conf'
 import { splitConfArgs } from '../../shared/redis-args'
 import { REDIS_DIRECTIVES, SENTINEL_DIRECTIVES, directiveByName } from '../conf/schema'
+import { isAclRule } from '../conf/validate'
 
 export const MASK = '********'
 
@@ -23,7 +24,11 @@ export function isPasswordRule(rule: string): boolean {
 /** Which of `args` (the words after the directive's name, and after the option for sentinel lines) are secret. */
 export function secretArgs(info: DirectiveInfo | null, args: readonly string[]): boolean[] {
   if (!info?.secret) return args.map(() => false)
-  if (info.name === 'user') return args.map((a, i) => i > 0 && isPasswordRule(a))
+  // A word that is no ACL rule is most often a password written without its '>'.
+  if (info.name === 'user') return args.map((a, i) => i > 0 && (isPasswordRule(a) || !isAclRule(a)))
+  // Fewer words than it takes: the password may sit where another word belongs
+  // (`sentinel auth-pass PASSWORD`, its master's name left out), so every word is secret.
+  if (args.length < info.args.length) return args.map(() => true)
   const typed = info.args.some((a) => a.type === 'password')
   return args.map((_, i) => !typed || info.args[Math.min(i, info.args.length - 1)]?.type === 'password')
 }
@@ -59,12 +64,14 @@ export function maskFinding(f: DoctorFinding): DoctorFinding {
   return f.fix ? { ...f, fix: { ...f.fix, edits: f.fix.edits.map(maskEdit) } } : f
 }
 
-/** `message` with each of `secrets` masked where a checker quoted it ('value', cut after 37 characters). */
+/** `message` with each of `secrets` masked where a checker quoted it ('value', cut after 37 characters) or wrote it as a word of its own. */
 export function maskQuoted(message: string, secrets: readonly string[]): string {
   let out = message
   for (const s of secrets) {
     if (s === '') continue
     for (const quoted of [`'${s}'`, ...(s.length > 40 ? [`'${s.slice(0, 37)}...'`] : [])]) out = out.split(quoted).join(`'${MASK}'`)
+    const word = new RegExp(`(^|[\\s"(])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s")<,:])`, 'g')
+    out = out.replace(word, (_, before: string) => `${before}${MASK}`)
   }
   return out
 }

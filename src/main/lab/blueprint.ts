@@ -15,12 +15,11 @@ import {
   defaultMembers, layoutLab, layoutMembers, membersOf, membersProblems, portsFromBase,
 } from './layout'
 import { busyPorts, freePorts } from './ports'
+import { PRIVATE_DIR, SECRET, createPrivateLog } from './private-files'
 import { renderLabIni, renderRedisConf, renderSentinelConf, renderSupervisordConf } from './render'
 import { type LabSpec, type LabSpecInput, SENTINEL_PORT_OFFSET, validateSpec } from '../../shared/lab-spec'
 import { resolveSpec, SpecError } from './spec'
 
-const SECRET = 0o600
-const PRIVATE_DIR = 0o700
 const LAB_FORMAT = 'sentinel-lab/lab@1'
 
 /** lab.json. */
@@ -101,6 +100,7 @@ export function writeLabFiles(lab: Lab): void {
   for (const s of lab.sentinels) writeFileAtomic(s.conf, renderSentinelConf(lab, s), SECRET)
   writeFileAtomic(lab.ini, renderLabIni(lab), 0o644)
   writeFileAtomic(lab.supervisordConf, renderSupervisordConf(lab), 0o644)
+  for (const m of [...lab.nodes, ...lab.sentinels]) createPrivateLog(m.log)
 }
 
 /** Build a new lab: validate, choose ports and myids, write the folder. */

@@ -11,10 +11,10 @@ import { writeFileAtomic } from '../conf/atomic-write'
 import { readLabFile, renderLabJson } from './blueprint'
 import type { Lab } from './layout'
 import { MembershipError, type Op } from './membership-op'
+import { PRIVATE_DIR, SECRET, createPrivateLog } from './private-files'
 import { CLIENT_ZONE } from '../links/link-rules'
 
-export const SECRET = 0o600
-const PRIVATE_DIR = 0o700
+export { SECRET }
 
 /**
  * lab.json + lab.ini for `next`, runtime.lab = next, update; all put back if the update
@@ -76,9 +76,11 @@ export async function writeIni(op: Op, ini: string, old: string): Promise<void> 
   }
 }
 
-export function createMemberDir(dir: string): void {
-  if (existsSync(dir)) throw new MembershipError(`${dir} exists already: move it away first`)
-  mkdirSync(dir, { mode: PRIVATE_DIR })
+/** A new member's private folder, and its log. */
+export function createMemberFiles(member: { dir: string; log: string }): void {
+  if (existsSync(member.dir)) throw new MembershipError(`${member.dir} exists already: move it away first`)
+  mkdirSync(member.dir, { mode: PRIVATE_DIR })
+  createPrivateLog(member.log)
 }
 
 /** A removed member's folder, kept out of the way: to <lab>/removed/<name>-<timestamp>. */

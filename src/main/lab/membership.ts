@@ -31,7 +31,7 @@ import { randomMyid } from './blueprint'
 import { applyFastTimers } from './fast-timers'
 import { membersOf } from './layout'
 import { dependentsOf, dependsOnOf, spliceIni } from './lab-ini-splice'
-import { SECRET, commit, createMemberDir, fileEpoch, moveToRemoved, writeIni } from './membership-files'
+import { SECRET, commit, createMemberFiles, fileEpoch, moveToRemoved, writeIni } from './membership-files'
 import { choosePort, currentView, newLayout, nextNumber } from './membership-layout'
 import { LOOPBACK, type LabRuntime, MembershipError, type MembershipOptions, type MembershipResult, exclusive, withOp } from './membership-op'
 import {
@@ -64,7 +64,7 @@ export async function addReplica(rt: LabRuntime, options: MembershipOptions = {}
     const node = next.nodes.find((n) => n.name === name)!
     const masterNode = next.nodes.find((n) => n.port === master.port)!
 
-    createMemberDir(node.dir)
+    createMemberFiles(node)
     writeFileAtomic(node.conf, renderRedisConf(currentView(next, masterNode), node), SECRET)
     op.step(`wrote ${name}/redis.conf: port ${port}, replicaof ${LOOPBACK} ${master.port} (${masterNode.name}, the master now)`)
     const ini = spliceIni(readFileSync(lab.ini, 'utf8'), next, { add: name })
@@ -120,7 +120,7 @@ export async function addSentinel(rt: LabRuntime, options: MembershipOptions = {
     const conf = renderSentinelConf(currentView(next, masterNode), sentinel) +
       (master.configEpoch > 0 ? `sentinel config-epoch ${next.masterName} ${master.configEpoch}\n` : '') +
       (currentEpoch > 0 ? `sentinel current-epoch ${currentEpoch}\n` : '')
-    createMemberDir(sentinel.dir)
+    createMemberFiles(sentinel)
     writeFileAtomic(sentinel.conf, conf, SECRET)
     op.step(`wrote ${name}/sentinel.conf: port ${port}, myid ${myid.slice(0, 8)}..., monitor ${next.masterName} ${LOOPBACK} ${master.port} (${masterNode.name}) quorum ${next.spec.quorum}` +
       `, config-epoch ${master.configEpoch}, ${next.replicas.length} known replica(s), ${next.sentinels.length - 1} known sentinel(s)`)

@@ -43,7 +43,8 @@ export class RunStateFile {
       engineStartTime: processStartTime(process.pid) ?? '',
       processes,
     }
-    mkdirSync(join(this.path, '..'), { recursive: true })
+    // Private: it names the processes and their pids (and sits beside a lab's files).
+    mkdirSync(join(this.path, '..'), { recursive: true, mode: 0o700 })
     const tmp = `${this.path}.${process.pid}.tmp`
     writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 })
     renameSync(tmp, this.path)

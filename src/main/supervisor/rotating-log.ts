@@ -2,7 +2,7 @@
 // difference users asked for: it never grows past maxbytes. supervisord checks the size
 // after each write and so overshoots by up to one read; here a write that would cross the
 // limit is split, at the last newline that fits when there is one, so lines stay whole.
-import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 export class RotatingLog {
@@ -57,12 +57,15 @@ export class RotatingLog {
   }
 
   private rotate(): void {
+    // The new file keeps the mode of the one it replaces (a private log stays private).
+    const mode = fstatSync(this.fd).mode & 0o777
     closeSync(this.fd)
     if (this.backups > 0) {
       for (let i = this.backups - 1; i > 0; i--) moveIfExists(`${this.path}.${i}`, `${this.path}.${i + 1}`)
       moveIfExists(this.path, `${this.path}.1`)
     }
-    this.fd = openSync(this.path, 'w')
+    this.fd = openSync(this.path, 'w', mode)
+    fchmodSync(this.fd, mode)
     this.size = 0
   }
 }
