@@ -393,12 +393,20 @@ describe('validateIni', () => {
     ['exitcodes=0,300', /0-255/],
     ['stdout_logfile_maxbytes=5XB', /KB, MB or GB/],
     ['environment=A="unclosed', /closing quotation/],
-    ['numprocs=0', /at least 1/],
+    ['numprocs=many', /not a whole number/],
   ])('%s is refused', (line, message) => {
     const d = validateIni(`[program:web]\ncommand=x\n${line}\n`, 'f.ini')
     expect(d).toHaveLength(1)
     expect(d[0]).toMatchObject({ line: 3, severity: 'error', code: 'bad-value', directive: `program:web.${line.split('=')[0]}` })
     expect(d[0].message).toMatch(message)
+  })
+
+  it('what supervisord 4.2 accepts is not refused: numprocs=0 or -1 (no process), a negative startsecs, an empty [include] files=, a [group] without programs=', () => {
+    for (const line of ['numprocs=0', 'numprocs=-1', 'startsecs=-1', 'startretries=-2', 'stopwaitsecs=-1']) {
+      expect(validateIni(`[program:web]\ncommand=x\n${line}\n`, 'f.ini').filter((d) => d.severity === 'error'), line).toEqual([])
+    }
+    expect(validateIni('[program:web]\ncommand=x\n[include]\nfiles=\n', 'f.ini').filter((d) => d.severity === 'error')).toEqual([])
+    expect(validateIni('[program:web]\ncommand=x\n[group:g]\n', 'f.ini').filter((d) => d.severity === 'error')).toEqual([])
   })
 
   it('values with %(...)s expansions are left to load time', () => {

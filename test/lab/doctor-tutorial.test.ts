@@ -3,7 +3,7 @@
 // file with the tutorial's sed/echo edits, its 3 sentinel.conf files as it prints them, and
 // its supervisor programs. The doctor must find the tutorial's mistakes, read from disk as
 // `sentinel-lab doctor` reads them, and the command must print and exit like a compiler.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -123,7 +123,12 @@ describe('sentinel-lab doctor on the tutorial', () => {
     expect(out).toMatch(/\n {4}\S.*NOAUTH/)
     expect(out).toMatch(/\n {4}fix: Set masterauth in redis_6380\/redis\.conf\n {6}set masterauth \*{8} /)
     expect(out).not.toContain('sheng@123')
-    expect(out.trimEnd().split('\n').at(-1)).toBe('3 errors, 10 warnings in 9 files')
+    // Its .ini files log to /var/log/redisd_63xx/, folders the tutorial makes by hand (not here):
+    // supervisord and `supervise` refuse each file until they exist.
+    for (const p of [6380, 6381, 6382]) {
+      expect(out).toMatch(new RegExp(`redisd_${p}\\.ini:12:1: error \\[supervisor-refuses\\] the directory named as part of the path /var/log/redisd_${p}/\\S+ does not exist`))
+    }
+    expect(out.trimEnd().split('\n').at(-1)).toBe('6 errors, 10 warnings in 9 files')
   })
 
   it('--json: every finding; the passwords of the fixes print as ******** (the help says to apply fixes with the app or conf set)', async () => {
@@ -131,7 +136,7 @@ describe('sentinel-lab doctor on the tutorial', () => {
     expect(code).toBe(1)
     const report = JSON.parse(out) as { files: string[]; findings: DoctorFinding[]; errors: number; warnings: number; notes: number }
     expect(report.files).toHaveLength(9)
-    expect(report.errors).toBe(3)
+    expect(report.errors).toBe(6)
     expect(report.warnings).toBe(10)
     expect(report.notes).toBe(0) // the old spellings (slaveof...) only with --verbose
     expect(report.findings.find((f) => f.id === 'masterauth-missing')?.fix?.edits[0].args).toEqual(['********'])
@@ -143,7 +148,7 @@ describe('sentinel-lab doctor on the tutorial', () => {
     const { code, out } = await run([TUTORIAL, '--files-only', '--verbose'])
     expect(code).toBe(1)
     expect(out).toMatch(/redis_6381\/redis\.conf:33:1: info \[deprecated\] slaveof is the old name of replicaof/)
-    expect(out.trimEnd().split('\n').at(-1)).toBe('3 errors, 10 warnings, 17 notes in 9 files')
+    expect(out.trimEnd().split('\n').at(-1)).toBe('6 errors, 10 warnings, 17 notes in 9 files')
   })
 
   it('a path that does not exist: exit 2, naming it; no path at all: exit 2', async () => {
@@ -189,12 +194,12 @@ describe('what the checker finds: lines that stop Redis at start', () => {
     // The tutorial's own down-after-milliseconds line now has no effect (the new one wins).
     expect(out).toContain(`${at(sentinel, 24)}1: warning [duplicate] sentinel down-after-milliseconds TestMaster: line ${sentinelLines} sets it again`)
     // The tutorial's 3 errors and 10 warnings, plus these 4 errors and 2 warnings.
-    expect(out.trimEnd().split('\n').at(-1)).toBe('7 errors, 12 warnings in 9 files')
+    expect(out.trimEnd().split('\n').at(-1)).toBe('10 errors, 12 warnings in 9 files')
 
     const json = await run([d, '--files-only', '--json'])
     expect(json.code).toBe(1)
     const report = JSON.parse(json.out) as { findings: DoctorFinding[]; errors: number; warnings: number }
-    expect(report).toMatchObject({ errors: 7, warnings: 12 })
+    expect(report).toMatchObject({ errors: 10, warnings: 12 })
     expect(report.findings.filter((f) => f.file === sentinel && f.line! > sentinelLines - 4).map((f) => [f.id, f.severity])).toEqual([
       ['unknown-master', 'error'], ['missing-argument', 'error'], ['unknown-directive', 'warning'], ['bad-value', 'error'],
     ])
@@ -236,5 +241,23 @@ describe('files a supervisord.conf includes', () => {
     expect(found[0]).toMatchObject({ file: join(d, 'supervisor', 'redisd_6380.ini'), line: 7, directive: 'program:redisd_6380.autorestart' })
     // Without the supervisord.conf, nothing says who runs the nodes.
     expect(only(diagnoseFiles(collectFiles(paths.slice(1))), 'master-restarted-empty')).toEqual([])
+  })
+})
+
+describe('sentinel-lab doctor on .ini files reads them as supervise does', () => {
+  it('a file supervise refuses (a stdout_logfile whose folder does not exist) is an error; a [group] naming programs of sibling files in the folder given is not', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'doctor-ini-'))
+    temps.push(d)
+    writeFileSync(join(d, 'b.ini'), `[program:b]\ncommand=sleep 30\nstdout_logfile=${join(d, 'missing', 'b.log')}\n`)
+    const refused = await run([join(d, 'b.ini'), '--files-only'])
+    expect(refused.code).toBe(1)
+    expect(refused.out).toMatch(/b\.ini:3:1: error \[supervisor-refuses\] the directory named as part of the path .*missing\/b\.log does not exist/)
+    const folder = join(d, 'programs')
+    mkdirSync(folder)
+    writeFileSync(join(folder, 'group.ini'), '[group:g]\nprograms=x,y\n')
+    writeFileSync(join(folder, 'xy.ini'), '[program:x]\ncommand=sleep 1\n[program:y]\ncommand=sleep 1\n')
+    const ok = await run([folder, '--files-only'])
+    expect(ok.out).not.toMatch(/unknown-program|supervisor-refuses/)
+    expect(ok.code).toBe(0)
   })
 })

@@ -2,7 +2,7 @@
 // default and a set value, groups, includes, comments, expansions, and located errors.
 import { hostname, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ConfigError, loadSupervisorConfig, type SupervisorConfig } from '../../src/main/supervisor/config-loader'
 import type { ProcessConfig } from '../../src/main/supervisor/program-config'
@@ -571,5 +571,26 @@ describe('located errors: file, line, section, key; nothing is returned', () => 
 
   it('a file that does not exist', () => {
     expect(() => loadSupervisorConfig('/nonexistent-xyz/none.ini')).toThrow(ConfigError)
+  })
+})
+
+describe('[supervisord] as supervisord 4.2 reads it', () => {
+  it('a childlogdir that does not exist is refused at its line (existing_directory), and no folder is made', () => {
+    const missing = join(mkTemp('sv-childlog-'), 'typo', 'logs')
+    const { err, file } = loadError(`[supervisord]\nchildlogdir=${missing}\n[program:a]\ncommand=sleep 1\n`)
+    expect(err.issue).toMatchObject({ file, line: 2, section: 'supervisord', key: 'childlogdir' })
+    expect(err.message).toContain(`${missing} is not an existing directory`)
+    expect(existsSync(dirname(missing))).toBe(false)
+  })
+
+  it('an umask that is not octal is refused at its line', () => {
+    const { err } = loadError('[supervisord]\numask=08\n[program:a]\ncommand=sleep 1\n')
+    expect(err.issue).toMatchObject({ line: 2, key: 'umask' })
+    expect(err.message).toContain('can not be converted to an octal type')
+  })
+
+  it('a [group] without programs= is an empty group (supervisord reads it as none)', () => {
+    const { cfg } = load('[program:a]\ncommand=sleep 1\n[group:g]\n')
+    expect(cfg.groups.map((g) => g.name)).toContain('a')
   })
 })

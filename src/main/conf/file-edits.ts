@@ -4,7 +4,8 @@
 // member's own port rule).
 import type { ConfDiagnostic, ConfEdit, ConfKind } from '../../shared/conf'
 import { DirectiveError, getDirective, setDirective, unsetDirective } from './conf-edit'
-import { IniDocument, IniValueError, validateIni } from './ini-doc'
+import { IniDocument, IniValueError } from './ini-doc'
+import { iniDiagnostics } from './ini-loader-check'
 import { labMemberPortDiagnostics } from './lab-member-port'
 import { RedisConfDocument } from './redis-doc'
 import { validateConf } from './validate'
@@ -69,7 +70,7 @@ export function applyEdits(kind: ConfKind, text: string, edits: readonly FileEdi
 
 /** What is wrong with `text` as the file at `path`: its kind's rules, and a lab member's port rule. */
 export function fileDiagnostics(path: string, kind: ConfKind, text: string, labMember: LabMemberFile | null = null): ConfDiagnostic[] {
-  if (kind === 'supervisor') return validateIni(text, path)
+  if (kind === 'supervisor') return iniDiagnostics(text, path)
   const own = labMember ? labMemberPortDiagnostics(path, text, labMember.member, labMember.labName) : []
   return [...validateConf(text, kind, path), ...own]
 }

@@ -229,7 +229,10 @@ function checkName(section: string, key: string): void {
   if (key.trim() === '' || key !== key.trim() || /[=:\r\n[;#]/.test(key)) throw new IniValueError(`invalid key ${JSON.stringify(key)}`)
 }
 
-/** Located problems of a supervisor .ini text (syntax, unknown or bad program keys). */
-export function validateIni(text: string, file: string): ConfDiagnostic[] {
-  return validateIniLines(parseIniLines(text), file)
+/**
+ * Located problems of a supervisor .ini text (syntax, unknown or bad program keys).
+ * `programsElsewhere`: programs the files read with it define (a folder's other files).
+ */
+export function validateIni(text: string, file: string, programsElsewhere: ReadonlySet<string> = new Set()): ConfDiagnostic[] {
+  return validateIniLines(parseIniLines(text), file, programsElsewhere)
 }

@@ -9,7 +9,7 @@ import { closestKey, KNOWN_SECTION, PROGRAM_KEYS, programValueProblem, SECTION_K
 
 const PROGRAM_KEY_NAMES = PROGRAM_KEYS.map((k) => k.name)
 
-export function validateIniLines(lines: readonly IniLine[], file: string): ConfDiagnostic[] {
+export function validateIniLines(lines: readonly IniLine[], file: string, programsElsewhere: ReadonlySet<string> = new Set()): ConfDiagnostic[] {
   const out: ConfDiagnostic[] = []
   const at = (index: number, start: number, end: number, directive: string | null, severity: Severity, code: string, message: string): void => {
     out.push({ file, line: index + 1, column: start + 1, endColumn: Math.max(end, start + 1) + 1, directive, severity, code, message })
@@ -64,6 +64,8 @@ export function validateIniLines(lines: readonly IniLine[], file: string): ConfD
       } catch (e) {
         headerAt('error', 'bad-name', `${(e as Error).message}: program names cannot hold spaces, ':' or '/'`)
       }
+      // supervisord reads a program's other keys once per process: with none, it never does.
+      const noProcess = /^\s*-?\d+\s*$/.test(value('numprocs') ?? '') && Number(value('numprocs')) < 1
       for (const key of keys) {
         if (!PROGRAM_KEY_NAMES.includes(key)) {
           const guess = closestKey(key, PROGRAM_KEY_NAMES)
@@ -71,10 +73,13 @@ export function validateIniLines(lines: readonly IniLine[], file: string): ConfD
           continue
         }
         const problem = programValueProblem(key, value(key)!)
-        if (problem) keyAt(key, 'error', 'bad-value', `${key}: ${problem}`)
+        if (problem && noProcess) keyAt(key, 'warning', 'bad-value', `${key}: ${problem} (not read while numprocs is ${value('numprocs')}: supervisord makes no process of this program)`)
+        else if (problem) keyAt(key, 'error', 'bad-value', `${key}: ${problem}`)
       }
-      if (value('command') === undefined || value('command') === '') {
+      if (value('command') === undefined) {
         headerAt('error', 'missing-key', `[${section}] has no command: supervisord refuses a program without one`)
+      } else if (value('command')!.trim() === '') {
+        keyAt('command', 'warning', 'empty-command', 'command is empty: supervisord accepts the file, but the program fails at every start')
       }
       const numprocs = Number(value('numprocs') ?? '1')
       if (numprocs > 1 && !(value('process_name') ?? '').includes('%(process_num)')) {
@@ -90,8 +95,9 @@ export function validateIniLines(lines: readonly IniLine[], file: string): ConfD
         const guess = closestKey(key, known)
         keyAt(key, 'warning', 'unknown-key', `unknown key "${key}" in [${section}]: supervisord ignores it${guess ? ` (did you mean ${guess}?)` : ''}`, 'key')
       }
-      if (kind === 'group') checkGroup(section, value, lines, keyAt, headerAt)
-      if (kind === 'include' && !value('files')) headerAt('error', 'missing-key', '[include] has no files= setting: supervisord refuses it')
+      if (kind === 'group') checkGroup(section, value, lines, programsElsewhere, keyAt, headerAt)
+      // files= with no pattern is accepted (it includes nothing); no files= at all is refused.
+      if (kind === 'include' && value('files') === undefined) headerAt('error', 'missing-key', '[include] has no files= setting: supervisord refuses it')
     }
   }
   return out
@@ -100,16 +106,16 @@ export function validateIniLines(lines: readonly IniLine[], file: string): ConfD
 type KeyAt = (key: string, severity: Severity, code: string, message: string) => void
 type HeaderAt = (severity: Severity, code: string, message: string) => void
 
-function checkGroup(section: string, value: (key: string) => string | undefined, lines: readonly IniLine[], keyAt: KeyAt, headerAt: HeaderAt): void {
+function checkGroup(section: string, value: (key: string) => string | undefined, lines: readonly IniLine[], elsewhere: ReadonlySet<string>, keyAt: KeyAt, headerAt: HeaderAt): void {
   const programs = value('programs')
-  if (programs === undefined) return headerAt('error', 'missing-key', `[${section}] has no programs= setting: supervisord refuses it`)
+  if (programs === undefined) return headerAt('warning', 'missing-key', `[${section}] has no programs= setting: supervisord accepts it as a group of no program`)
   const priority = value('priority')
   if (priority !== undefined) {
     const problem = programValueProblem('priority', priority)
     if (problem) keyAt('priority', 'error', 'bad-value', `priority: ${problem}`)
   }
   const defined = new Set(lines.filter((l) => l.kind === 'section' && l.section!.startsWith('program:')).map((l) => l.section!.slice(8)))
-  const missing = programs.split(',').map((p) => p.trim()).filter((p) => p && !defined.has(p))
+  const missing = programs.split(',').map((p) => p.trim()).filter((p) => p && !defined.has(p) && !elsewhere.has(p))
   if (missing.length > 0) {
     keyAt('programs', 'warning', 'unknown-program',
       `no [program:${missing[0]}] in this file${missing.length > 1 ? ` (nor ${missing.slice(1).join(', ')})` : ''}: supervisord refuses the group unless an [include]d file defines it`)

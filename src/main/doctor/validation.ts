@@ -1,15 +1,16 @@
 // What the editor's checker says of each file (validate.ts for redis.conf / sentinel.conf,
-// validateIni for supervisor files), as doctor findings for `sentinel-lab doctor`: a value
+// iniDiagnostics for supervisor files: the checker and the engine's loader), as doctor findings for `sentinel-lab doctor`: a value
 // Redis refuses, a per-master option of a master no `sentinel monitor` names, a directive
 // it does not know... each stops the process at start, so the doctor must not stay silent
 // about them. Kept apart from diagnoseFiles: the app shows these diagnostics in the editor
 // already, beside the doctor's findings. Passwords a message quotes are masked.
 import type { ConfDiagnostic, DoctorFinding } from '../../shared/conf'
-import { validateIni } from '../conf/ini-doc'
+import { iniDiagnostics } from '../conf/ini-loader-check'
 import { RedisConfDocument } from '../conf/redis-doc'
 import { lookupDirective } from '../conf/schema'
 import { validateConf } from '../conf/validate'
 import type { DoctorFile } from './deployment'
+import { programsDefined } from './ini-programs'
 import { isPasswordRule, maskQuoted, secretArgs } from './secrets'
 
 interface ValidationOptions {
@@ -50,8 +51,9 @@ function explanation(d: ConfDiagnostic, file: DoctorFile): string {
 /** Each file's validation diagnostics as findings: errors and warnings, and with `verbose` the notes. */
 export function validationFindings(files: readonly DoctorFile[], options: ValidationOptions = {}): DoctorFinding[] {
   const out: DoctorFinding[] = []
+  const programs = programsDefined(files)
   for (const file of files) {
-    const diagnostics = file.kind === 'supervisor' ? validateIni(file.text, file.path) : validateConf(file.text, file.kind, file.path)
+    const diagnostics = file.kind === 'supervisor' ? iniDiagnostics(file.text, file.path, programs) : validateConf(file.text, file.kind, file.path)
     const secrets = secretsOf(file)
     for (const d of diagnostics) {
       if (d.severity === 'info' && !options.verbose) continue

@@ -40,6 +40,8 @@ interface LoadOptions {
   /** Where AUTO log files go when [supervisord] childlogdir is not set. */
   logDir?: string
   env?: NodeJS.ProcessEnv
+  /** The text of the file at `path`, as an editor holds it (not saved yet); its includes are read from disk. */
+  text?: string
 }
 
 // supervisord 4.2's [program:x] keys and Sentinel Lab's two (supervisord ignores keys it does not know).
@@ -57,7 +59,7 @@ export function loadSupervisorConfig(path: string, options: LoadOptions = {}): S
   const readFile = (file: string): void => {
     let text: string
     try {
-      text = readFileSync(file, 'utf8')
+      text = file === root && options.text !== undefined ? options.text : readFileSync(file, 'utf8')
     } catch (e) {
       throw new ConfigError(issue('error', file, 0, null, null, `could not read config file: ${(e as Error).message}`))
     }
@@ -70,8 +72,8 @@ export function loadSupervisorConfig(path: string, options: LoadOptions = {}): S
     files.push(file)
   }
 
-  if (!existsSync(root)) throw new ConfigError(issue('error', root, 0, null, null, 'no such file or folder'))
-  const isFolder = statSync(root).isDirectory()
+  if (options.text === undefined && !existsSync(root)) throw new ConfigError(issue('error', root, 0, null, null, 'no such file or folder'))
+  const isFolder = options.text === undefined && statSync(root).isDirectory()
   if (isFolder) {
     const found = globSync(['*.ini', '*.conf'], { cwd: root, absolute: true, onlyFiles: true }).sort()
     if (found.length === 0) {
@@ -119,10 +121,18 @@ export function loadSupervisorConfig(path: string, options: LoadOptions = {}): S
       Object.assign(globalEnv, located(() => keyValuePairs(expanded), envOpt.file, envOpt.line, 'supervisord', 'environment'))
       for (const [k, v] of Object.entries(globalEnv)) envExpansions[`ENV_${k}`] = v
     }
+    const umaskOpt = doc.get('supervisord', 'umask')
+    if (umaskOpt) located(() => octal(umaskOpt.value), umaskOpt.file, umaskOpt.line, 'supervisord', 'umask')
     const logdirOpt = doc.get('supervisord', 'childlogdir')
     if (logdirOpt) {
       childlogdir = expandOption(logdirOpt.value, { here: dirname(logdirOpt.file), ...envExpansions },
         logdirOpt.file, logdirOpt.line, 'supervisord', 'childlogdir')
+      // supervisord's existing_directory: a typo must not silently make folders.
+      const dir = childlogdir.replace(/^~(?=$|\/)/, homedir())
+      if (!isDirectory(dir)) {
+        throw new ConfigError(issue('error', logdirOpt.file, logdirOpt.line, 'supervisord', 'childlogdir', `${childlogdir} is not an existing directory`))
+      }
+      childlogdir = dir
     }
   }
 
@@ -135,14 +145,14 @@ export function loadSupervisorConfig(path: string, options: LoadOptions = {}): S
     const sec = doc.sections.get(section)!
     const name = located(() => processOrGroupName(section.slice(6)), sec.file, sec.line, section, null)
     const programsOpt = doc.get(section, 'programs')
-    if (!programsOpt) throw new ConfigError(issue('error', sec.file, sec.line, section, 'programs', `[${section}] has no "programs" setting`))
-    const programs = listOfStrings(expandGet(ctx, section, 'programs', '', {}))
+    // supervisord reads a missing programs= as none: the group is empty.
+    const programs = programsOpt ? listOfStrings(expandGet(ctx, section, 'programs', '', {})) : []
     const priority = located(() => integer(expandGet(ctx, section, 'priority', '999', {})), ...where(ctx, section, 'priority'))
     const processes: ProcessConfig[] = []
     for (const program of programs) {
       const programSection = `program:${program}`
       if (!doc.sections.has(programSection)) {
-        throw new ConfigError(issue('error', programsOpt.file, programsOpt.line, section, 'programs',
+        throw new ConfigError(issue('error', programsOpt!.file, programsOpt!.line, section, 'programs',
           `[${section}] names unknown program ${program}`))
       }
       inHeterogeneousGroup.add(programSection)
@@ -342,4 +352,12 @@ function port(s: string): number {
   const n = integer(s)
   if (n < 1 || n > 65535) throw new Error(`not a TCP port: ${s} (1-65535)`)
   return n
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
 }

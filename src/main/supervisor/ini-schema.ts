@@ -65,24 +65,20 @@ function whole(s: string): number {
   }
 }
 
-function nonNegative(s: string): void {
-  if (whole(s) < 0) throw new Error(`must not be negative: '${s}'`)
-}
-
 const CHECKS: Record<string, (value: string) => unknown> = {
   process_name: processOrGroupName,
-  numprocs: (s) => {
-    if (whole(s) < 1) throw new Error(`must be at least 1: '${s}'`)
-  },
-  numprocs_start: nonNegative,
+  // supervisord takes any integer for both (numprocs below 1: no process is run).
+  numprocs: whole,
+  numprocs_start: whole,
   priority: whole,
   autostart: boolean,
   autorestart: autoRestart,
-  startsecs: nonNegative,
-  startretries: nonNegative,
+  // supervisord reads these as plain integers: a negative one is accepted.
+  startsecs: whole,
+  startretries: whole,
   exitcodes: exitCodes,
   stopsignal: signalName,
-  stopwaitsecs: nonNegative,
+  stopwaitsecs: whole,
   stopasgroup: boolean,
   killasgroup: boolean,
   redirect_stderr: boolean,
@@ -95,7 +91,7 @@ const CHECKS: Record<string, (value: string) => unknown> = {
   ...Object.fromEntries(['stdout', 'stderr'].flatMap((c) => [
     [`${c}_logfile_maxbytes`, byteSize],
     [`${c}_capture_maxbytes`, byteSize],
-    [`${c}_logfile_backups`, nonNegative],
+    [`${c}_logfile_backups`, whole],
     [`${c}_events_enabled`, boolean],
     [`${c}_syslog`, boolean],
   ])),
