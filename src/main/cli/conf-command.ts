@@ -40,7 +40,8 @@ unset   removes every line of each DIRECTIVE; if one of them is not set, nothing
         removed (the file is unchanged) and it exits 1.
 
 set and unset check the result first: a value the directive does not take, or an edit
-that would leave an error in the file, changes nothing, says why and exits 1. The port
+that adds an error the file did not have, changes nothing, says why and exits 1 (errors
+already in the file do not block an edit: fix them one at a time). The port
 of a lab member's redis.conf / sentinel.conf cannot change here (the lab's other files
 name it), as in the app. The file is replaced atomically, keeps its mode, and the old
 version is kept in .sentinel-lab-backup/ beside it (the newest 10).
