@@ -17,16 +17,32 @@ afterAll(() => {
   for (const d of temps) rmSync(d, { recursive: true, force: true })
 })
 
-/** Run a real redis-sentinel on `conf` until it has rewritten it (myid, epochs, its generated block) and `then` is done, then stop it. */
+/**
+ * Run a real redis-sentinel on `conf` until it has rewritten it (myid, epochs, its generated
+ * block) and `then` is done, then stop it. A sentinel that exits first (its port, free when
+ * chosen, taken since by a parallel test) is started again on another port, and says why.
+ */
 async function withSentinel(conf: string, then: () => Promise<void> = async () => {}): Promise<void> {
-  const child = spawn('redis-sentinel', [conf], { stdio: 'ignore' })
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
-  try {
-    await waitFor(() => readFileSync(conf, 'utf8').includes('sentinel current-epoch'), 'sentinel to rewrite its config', 10_000)
-    await then()
-  } finally {
-    child.kill('SIGTERM')
-    await exited
+  for (let attempt = 1; ; attempt++) {
+    const child = spawn('redis-sentinel', [conf], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()))
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()))
+    let gone = false
+    const exited = new Promise<void>((resolve) => child.on('exit', () => ((gone = true), resolve())))
+    try {
+      await waitFor(() => gone || readFileSync(conf, 'utf8').includes('sentinel current-epoch'), 'sentinel to rewrite its config', 10_000)
+      if (!gone) {
+        await then()
+        return
+      }
+      if (attempt >= 3 || !/Address already in use/.test(output)) throw new Error(`redis-sentinel exited before rewriting ${conf}:\n${output}`)
+      const [port] = await freePorts(1)
+      writeFileSync(conf, readFileSync(conf, 'utf8').replace(/^port \d+$/m, `port ${port}`))
+    } finally {
+      if (!gone) child.kill('SIGTERM')
+      await exited
+    }
   }
 }
 
