@@ -130,16 +130,22 @@ describe('port-taken', () => {
   })
 })
 
+/** A master (bind-source-addr 127.9.9.2) and its replica (bind-source-addr `replicaSource`), running; once the master's CLIENT LIST matches `linked`. */
+async function replicatedPair(replicaSource: string, linked: RegExp): Promise<{ master: DoctorFile; replica: DoctorFile }> {
+  const [mp, rp] = await freePorts(2)
+  const root = mkTemp()
+  const master = writeConf(join(root, 'm'), 'redis.conf', nodeLines(mp, join(root, 'm'), ['bind-source-addr 127.9.9.2']))
+  const replica = writeConf(join(root, 'r'), 'redis.conf', nodeLines(rp, join(root, 'r'), [`bind-source-addr ${replicaSource}`, `replicaof 127.0.0.1 ${mp}`]))
+  await startNode(master, mp)
+  await startNode(replica, rp)
+  await waitFor(async () => linked.test(String((await ask(mp, [['AUTH', PW], ['CLIENT', 'LIST']]))?.[1])), `the replica connected (${linked})`, 5000)
+  return { master, replica }
+}
+
 describe('link identity (bind-source-addr)', () => {
   it('an address this machine lacks: an error at its line; the replica really connects from 127.0.0.1 and the master shows it: an error there too', async () => {
-    const [mp, rp] = await freePorts(2)
-    const root = mkTemp()
     // 192.0.2.1 (TEST-NET-1) is on no interface: bind() fails and Redis falls back silently.
-    const master = writeConf(join(root, 'm'), 'redis.conf', nodeLines(mp, join(root, 'm'), ['bind-source-addr 127.9.9.2']))
-    const replica = writeConf(join(root, 'r'), 'redis.conf', nodeLines(rp, join(root, 'r'), ['bind-source-addr 192.0.2.1', `replicaof 127.0.0.1 ${mp}`]))
-    await startNode(master, mp)
-    await startNode(replica, rp)
-    await waitFor(async () => /flags=S/.test(String((await ask(mp, [['AUTH', PW], ['CLIENT', 'LIST']]))?.[1])), 'the replica connected', 5000)
+    const { master, replica } = await replicatedPair('192.0.2.1', /flags=S/)
     const findings = await diagnoseLive([master, replica])
     const unavailable = only(findings, 'bind-source-unavailable')
     expect(unavailable).toHaveLength(1)
@@ -153,13 +159,7 @@ describe('link identity (bind-source-addr)', () => {
   })
 
   it('addresses that exist: no finding, and the master sees its replica by its own address', async () => {
-    const [mp, rp] = await freePorts(2)
-    const root = mkTemp()
-    const master = writeConf(join(root, 'm'), 'redis.conf', nodeLines(mp, join(root, 'm'), ['bind-source-addr 127.9.9.2']))
-    const replica = writeConf(join(root, 'r'), 'redis.conf', nodeLines(rp, join(root, 'r'), ['bind-source-addr 127.9.9.3', `replicaof 127.0.0.1 ${mp}`]))
-    await startNode(master, mp)
-    await startNode(replica, rp)
-    await waitFor(async () => /addr=127\.9\.9\.3:\d+ .*flags=S/.test(String((await ask(mp, [['AUTH', PW], ['CLIENT', 'LIST']]))?.[1])), 'the replica connected from 127.9.9.3', 5000)
+    const { master, replica } = await replicatedPair('127.9.9.3', /addr=127\.9\.9\.3:\d+ .*flags=S/)
     expect(await diagnoseLive([master, replica])).toEqual([])
   })
 })
