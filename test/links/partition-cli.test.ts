@@ -43,9 +43,13 @@ const json = async (args: string[]): Promise<Snapshot> => {
 
 describe('sentinel-lab link / partition / heal', () => {
   it('lists every link by both ends; partitions, slows and heals; refuses what is not there', async () => {
-    const s = await json(['links'])
+    // HEALTHY comes before the last sentinel-to-sentinel links open (they follow the hello
+    // messages): ask until every link is there, or the deadline.
+    const links = (s: Snapshot): number => new Set(s.connections.map((c) => `${c.from}>${c.to}`)).size
+    let s = await json(['links'])
+    for (const deadline = Date.now() + 10_000; links(s) < 2 + 3 * 3 + 6 && Date.now() < deadline; ) s = await json(['links'])
     expect(s.zones).toEqual([...lab.nodes.map((n) => n.name), ...lab.sentinels.map((x) => x.name), 'client'])
-    expect(new Set(s.connections.map((c) => `${c.from}>${c.to}`)).size).toBeGreaterThanOrEqual(2 + 3 * 3 + 6)
+    expect(links(s)).toBeGreaterThanOrEqual(2 + 3 * 3 + 6)
     const p = await json(['partition', 'master,client'])
     const master = lab.nodes.find((n) => p.faults.some((f) => f.from === n.name))!.name
     expect(p.faults.filter((f) => f.from === master).map((f) => f.to).sort()).toEqual([...lab.nodes.map((n) => n.name).filter((n) => n !== master), ...lab.sentinels.map((x) => x.name)].sort())
