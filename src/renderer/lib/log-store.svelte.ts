@@ -55,6 +55,10 @@ export class LogPane {
   cleared = $state(false)
   /** Some lines are in Redis's format: the level filter applies. */
   redis = $state(false)
+  /** Lines that came in 'log' batches (not the tail read on opening), and lines the main
+   *  process skipped for this pane (back-pressure): on the pane's element for bench/logflood. */
+  linesReceived = $state(0)
+  linesSkipped = $state(0)
 
   // What is shown.
   query = $state('')
@@ -190,6 +194,8 @@ export class LogPane {
     const markers: { kind: 'rotated' | 'skipped'; text: string }[] = []
     if (b.rotated) markers.push({ kind: 'rotated', text: markerText('rotated') })
     if (b.skipped > 0) markers.push({ kind: 'skipped', text: markerText('skipped', b.skipped) })
+    this.linesReceived += b.lines.length
+    this.linesSkipped += b.skipped
     this.push(markers, b.lines)
   }
 
