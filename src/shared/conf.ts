@@ -75,6 +75,16 @@ export interface ConfFileView extends ConfFileRef {
   findings: DoctorFinding[]
   /** Lab files: which lab, and whether the process that reads it runs now. */
   owner?: { labId: string; member: string; running: boolean }
+  /** redis.conf / sentinel.conf: the release its directives are checked against. */
+  checkedAgainst?: CheckedAgainst
+}
+
+/** The release a redis.conf / sentinel.conf is checked for, and where that came from. */
+export interface CheckedAgainst {
+  /** 'Redis 7.0.15', 'Valkey 8.0.1', or 'Redis 7.0' when assumed. */
+  release: string
+  /** The binary whose --version said it; null when none was found and the release is assumed. */
+  binary: string | null
 }
 
 /** How one changed directive reaches the process that reads the file. */

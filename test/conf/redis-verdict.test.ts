@@ -1,7 +1,8 @@
-// Differential: our verdict on a config line (an error or not) against the real
-// redis-server / redis-sentinel 7.0's (it prints '*** FATAL CONFIG FILE ERROR ***' and
-// exits, or starts and accepts connections). Also: the schema's `apply` against what
-// CONFIG SET really accepts on a running redis-server.
+// Differential: our verdict on a config line (an error or not), for the release installed
+// here, against the real redis-server / redis-sentinel's (it prints '*** FATAL CONFIG FILE
+// ERROR ***' and exits, or starts and accepts connections). Also: the schema's `apply`
+// against what CONFIG SET really accepts on a running redis-server, and the directive
+// table of the installed release against every parameter that server has.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,11 +12,18 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { freePorts } from '../../src/main/lab/ports'
 import { REDIS_DIRECTIVES, SENTINEL_DIRECTIVES } from '../../src/main/conf/schema'
 import { validateConf } from '../../src/main/conf/validate'
+import { directiveVerdict } from '../../src/main/conf/server-release'
+import { REDIS_SERIES } from '../../src/main/conf/directive-history'
+import { binaryRelease } from '../../src/main/lab/server-version'
 
 const REDIS_SERVER = '/usr/bin/redis-server'
 const REDIS_SENTINEL = '/usr/bin/redis-sentinel'
 const PARALLEL = 6
 const START_DEADLINE_MS = 8_000
+const RELEASE = binaryRelease(REDIS_SERVER)!
+const SENTINEL_RELEASE = binaryRelease(REDIS_SENTINEL)!
+/** What the installed release reads (the schema also knows later releases' directives). */
+const knownHere = (name: string): boolean => directiveVerdict(RELEASE, name).kind === 'known'
 
 const temp = mkdtempSync(join(tmpdir(), 'conf-verdict-'))
 afterAll(() => rmSync(temp, { recursive: true, force: true }))
@@ -23,8 +31,8 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }))
 interface Sample {
   text: string
   kind?: 'redis' | 'sentinel'
-  /** unknown: Redis refuses what we only flag as unknown; stricter: we refuse what Redis takes (on purpose). */
-  expect?: 'same' | 'unknown' | 'stricter'
+  /** stricter: we refuse what Redis takes (on purpose). */
+  expect?: 'same' | 'stricter'
 }
 
 const redisSamples: Sample[] = [
@@ -64,8 +72,19 @@ const redisSamples: Sample[] = [
   // Redis reads a line as a C string: a NUL ends it.
   { text: 'maxmemory 100mb\0 junk' },
   { text: 'maxmemory\0 100mb' },
-  { text: 'maxmemroy 100mb', expect: 'unknown' },
-  { text: 'foo bar', expect: 'unknown' },
+  { text: 'maxmemroy 100mb' },
+  { text: 'foo bar' },
+  // Read by other releases only: 7.2's, 7.4's, Valkey's, and one 7.0 removed.
+  { text: 'locale-collate ""' },
+  { text: 'set-max-listpack-entries 128' },
+  { text: 'hide-user-data-from-log no' },
+  { text: 'primaryauth secret' },
+  { text: 'gopher-enabled no' },
+  // Read and ignored.
+  { text: 'lua-replicate-commands yes' },
+  { text: 'list-max-ziplist-entries 512' },
+  // A module's option without its loadmodule line.
+  { text: 'search.timeout 500' },
 ]
 
 /**
@@ -110,7 +129,12 @@ const sentinelSamples: Sample[] = [
   'sentinel announce-ip 10.1.2.3',
   'sentinel monitor m "" 6390 2',
   'sentinel bogus-option 1',
-].map((text) => ({ text, kind: 'sentinel' as const, ...(text === 'sentinel bogus-option 1' ? { expect: 'unknown' as const } : {}) }))
+  // Redis 2.6's, Valkey's.
+  'sentinel monitor m 127.0.0.1 6390 2\nsentinel can-failover m yes',
+  'sentinel monitor m 127.0.0.1 6390 2\nsentinel primary-reboot-down-after-period m 0',
+  // A plain directive of a later release, in a sentinel.conf.
+  'locale-collate ""',
+].map((text) => ({ text, kind: 'sentinel' as const }))
 
 // On purpose stricter than Sentinel: with atoi() '5s' would silently mean 5 ms, and a
 // master named "" is accepted from the file but cannot be told apart in messages or commands.
@@ -182,7 +206,7 @@ function confText(kind: 'redis' | 'sentinel', port: number, dir: string, sample:
 
 interface Outcome {
   sample: Sample
-  ours: { error: boolean; unknown: boolean; messages: string[] }
+  ours: { error: boolean; messages: string[] }
   theirs: Verdict
 }
 
@@ -193,10 +217,9 @@ async function judge(sample: Sample, index: number): Promise<Outcome> {
   const conf = join(workDir, kind === 'redis' ? 'redis.conf' : 'sentinel.conf')
   const text = confText(kind, port, workDir, sample.text)
   writeFileSync(conf, text)
-  const diagnostics = validateConf(text, kind, conf)
+  const diagnostics = validateConf(text, kind, conf, kind === 'redis' ? RELEASE : SENTINEL_RELEASE)
   const ours = {
     error: diagnostics.some((d) => d.severity === 'error'),
-    unknown: diagnostics.some((d) => d.code === 'unknown-directive'),
     messages: diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.code}: ${d.message}`),
   }
   return { sample, ours, theirs: await runReal(kind, conf) }
@@ -220,7 +243,7 @@ function disagreements(outcomes: Outcome[]): string[] {
   for (const { sample, ours, theirs } of outcomes) {
     const expectation = sample.expect ?? 'same'
     const ok =
-      expectation === 'same' ? ours.error === theirs.fatal : expectation === 'unknown' ? ours.unknown && !ours.error && theirs.fatal : ours.error && !theirs.fatal
+      expectation === 'same' ? ours.error === theirs.fatal : ours.error && !theirs.fatal
     if (!ok) {
       const reason = theirs.output.split('\n').filter((l) => /FATAL|>>>|^[A-Z][^:]*\.$|error|Bad|wrong|Invalid/i.test(l)).slice(0, 4).join(' | ')
       bad.push(`${JSON.stringify(sample.text)} (${expectation}): ours ${ours.error ? 'error' : 'ok'} [${ours.messages.join('; ')}], redis ${theirs.fatal ? `fatal: ${reason}` : 'started'}`)
@@ -272,7 +295,7 @@ describe('apply matches CONFIG SET on a running redis-server', () => {
       expect(running, output).toBe(true)
       await client.connect()
       const wrong: string[] = []
-      for (const d of REDIS_DIRECTIVES) {
+      for (const d of REDIS_DIRECTIVES.filter((x) => knownHere(x.name))) {
         const got = (await client.call('CONFIG', 'GET', d.name)) as string[]
         if (NOT_CONFIG.has(d.name)) {
           if (got.length !== 0) wrong.push(`${d.name}: thought not a CONFIG parameter, but CONFIG GET answers ${got.join(' ')}`)
@@ -296,8 +319,21 @@ describe('apply matches CONFIG SET on a running redis-server', () => {
       const known = new Set(REDIS_DIRECTIVES.flatMap((d) => [d.name, ...d.aliases]))
       const all = (await client.call('CONFIG', 'GET', '*')) as string[]
       const missing = all.filter((_, i) => i % 2 === 0).filter((name) => !known.has(name) && !HIDDEN.has(name))
+      // The installed release's directive table, name by name against the server: each
+      // parameter it has is in the table, each table name (but those read only from files,
+      // and those read and ignored) is a parameter it has.
+      const table = new Set(REDIS_SERIES.flatMap((s) => [...(s.added ?? []), ...(s.removed ?? [])]))
+      const notInTable = all.filter((_, i) => i % 2 === 0).filter((name) => !knownHere(name))
+      const notOnServer: string[] = []
+      for (const name of [...table].filter((n) => !NOT_CONFIG.has(n) && n !== 'sentinel')) {
+        const verdict = directiveVerdict(RELEASE, name)
+        if (verdict.kind !== 'known' || verdict.ignored) continue
+        if (((await client.call('CONFIG', 'GET', name)) as string[]).length === 0) notOnServer.push(name)
+      }
       expect(wrong).toEqual([])
       expect(missing).toEqual([])
+      expect(notInTable).toEqual([])
+      expect(notOnServer).toEqual([])
     } finally {
       client.disconnect()
       await stop(child)
@@ -344,7 +380,7 @@ describe('apply matches SENTINEL SET / SENTINEL CONFIG SET on a running redis-se
       expect(running, output).toBe(true)
       await client.connect()
       const wrong: string[] = []
-      for (const d of SENTINEL_DIRECTIVES.filter((x) => x.name.startsWith('sentinel '))) {
+      for (const d of SENTINEL_DIRECTIVES.filter((x) => x.name.startsWith('sentinel ') && directiveVerdict(SENTINEL_RELEASE, x.name).kind === 'known')) {
         const option = d.name.slice('sentinel '.length)
         const value = VALUES[option]
         if (!value) {

@@ -99,10 +99,11 @@ describe('lines Redis refuses or that do nothing', () => {
     expect(d).toMatchObject({ line: 2, column: 13, endColumn: 17, code: 'unbalanced-quotes', severity: 'error', directive: 'requirepass' })
   })
 
-  it('an unknown directive is a warning on its name, the line kept', () => {
+  it('an unknown directive is an error on its name, with the name meant, the line kept', () => {
     const text = 'maxmemroy 100mb\n'
     const [d] = redis(text)
-    expect(d).toMatchObject({ code: 'unknown-directive', severity: 'warning', column: 1, endColumn: 10, directive: 'maxmemroy' })
+    expect(d).toMatchObject({ code: 'unknown-directive', severity: 'error', column: 1, endColumn: 10, directive: 'maxmemroy' })
+    expect(d.message).toContain('did you mean maxmemory?')
     expect(RedisConfDocument.parse(text).text()).toBe(text)
   })
 
@@ -195,7 +196,7 @@ describe('sentinel.conf', () => {
     expect(sentinel('sentinel monitor m 127.0.0.1 6380 0')[0].message).toMatch(/quorum|out of range: use 1/)
     expect(sentinel('sentinel myid abc')[0].message).toMatch(/use 40 characters/)
     expect(sentinel('sentinel monitor m 127.0.0.1 6380 2\nsentinel known-slave m 127.0.0.1 6381')[0]).toMatchObject({ code: 'deprecated', severity: 'info' })
-    expect(sentinel('sentinel bogus 1')[0]).toMatchObject({ code: 'unknown-directive', severity: 'warning', directive: 'sentinel bogus', column: 1, endColumn: 15 })
+    expect(sentinel('sentinel bogus 1')[0]).toMatchObject({ code: 'unknown-directive', severity: 'error', directive: 'sentinel bogus', column: 1, endColumn: 15 })
     expect(sentinel('sentinel')[0]).toMatchObject({ code: 'missing-argument' })
   })
 })

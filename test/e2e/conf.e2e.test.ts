@@ -7,6 +7,7 @@
 // shows it, a click on its location shows the line, its one-click fix removes it from the
 // file. Then changes on disk under the editor: a quiet reload, a clean merge, a conflict
 // settled by choice. Screenshots (light and dark) go to test-results/e2e/conf-*.png.
+import { execFileSync } from 'node:child_process'
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import Redis from 'ioredis'
@@ -292,6 +293,28 @@ describe('config editing in Chromium', () => {
     await until(() => attr(editor(), 'data-dirty')).toBe('false')
     await page.getByTestId('theme-toggle').click()
     await until(() => attr(page.locator('html'), 'data-theme')).toBe('light')
+  }, 60_000)
+
+  it("judges directives for the installed release: the header names it, a later release's directive is an error that says so", async () => {
+    const lab = await service.getLab(labId)
+    const node = lab.nodes[1]!
+    await page.locator(`[data-testid="conf-file"][data-member="${node.name}"]`).click()
+    await until(() => attr(editor(), 'data-path')).toMatch(/redis\.conf$/)
+    const version = execFileSync('/usr/bin/redis-server', ['--version'], { encoding: 'utf8' }).match(/v=(\d+\.\d+\.\d+)/)![1]
+    await until(() => text(editor().getByTestId('conf-release'))).toBe(`checked for Redis ${version}`)
+    expect(await attr(editor().getByTestId('conf-release'), 'title')).toContain('redis-server')
+    await textArea().locator('.cm-content').click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.press('Enter')
+    await page.keyboard.type('locale-collate ""')
+    await until(() => text(page.getByTestId('conf-status'))).toMatch(/^1 error/)
+    expect(await text(textArea().locator('.cm-lintRange-error'))).toBe('locale-collate')
+    await textArea().locator('.cm-lintRange-error').hover()
+    await until(() => text(textArea().locator('.cm-tooltip-lint'))).toContain(`added in Redis 7.2; this machine has Redis ${version}`)
+    await page.screenshot({ path: join(shots, 'conf-release-verdict-light.png') })
+    await page.mouse.move(0, 0)
+    await editor().getByRole('button', { name: 'Revert' }).click()
+    await until(() => attr(editor(), 'data-dirty')).toBe('false')
   }, 60_000)
 
   it('follows the file on disk: a quiet reload with no unsaved edit, a clean merge, a conflict settled by choice', async () => {

@@ -11,6 +11,7 @@ import { merge3 } from '../../src/main/conf/merge3'
 import { RedisConfDocument } from '../../src/main/conf/redis-doc'
 import { REDIS_DIRECTIVES, SENTINEL_DIRECTIVES } from '../../src/main/conf/schema'
 import { validateConf } from '../../src/main/conf/validate'
+import { type ServerRelease, directiveVerdict } from '../../src/main/conf/server-release'
 import { maskedForDiff, secretDirectives } from '../../src/renderer/components/conf/cm-setup'
 import { confLines, findDirective, iniSections, removeLine, setDirectiveLine, setIniKey } from '../../src/renderer/components/conf/conf-lines'
 import { buildForm, checkArg, checkIni, type DirectiveField, type FormField, type IniField, setField, unitOf, unsetField } from '../../src/renderer/components/conf/form-model'
@@ -283,9 +284,12 @@ function mainVerdict(kind: 'redis' | 'sentinel', info: DirectiveInfo, args: stri
   const head = kind === 'sentinel' ? 'sentinel monitor m1 127.0.0.1 6379 2\n' : ''
   const name = info.name.split(' ')
   const line = [...name, ...(master ? ['m1'] : []), ...args].map(quoteConfArg).join(' ')
-  const diags = validateConf(head + line + '\n', kind, 'x.conf')
+  // The values are what is compared: judge the line for a release that has the directive.
+  const release = RELEASES.find((r) => directiveVerdict(r, info.name).kind === 'known') ?? RELEASES[0]
+  const diags = validateConf(head + line + '\n', kind, 'x.conf', release)
   return !diags.some((d) => d.severity === 'error' && d.line === (kind === 'sentinel' ? 2 : 1))
 }
+const RELEASES: ServerRelease[] = [{ product: 'redis', version: '7.0' }, { product: 'redis', version: '7.4' }, { product: 'valkey', version: '8.0' }]
 
 describe('checkArg agrees with validate.ts (differential)', () => {
   const cases: { kind: 'redis' | 'sentinel'; info: DirectiveInfo; arg: ArgInfo }[] = []

@@ -30,6 +30,7 @@ import { PROGRAM_KEYS } from '../supervisor/ini-schema'
 import { merge3 } from '../conf/merge3'
 import { RedisConfDocument } from '../conf/redis-doc'
 import { REDIS_DIRECTIVES, SENTINEL_DIRECTIVES } from '../conf/schema'
+import { releaseForFile } from '../lab/server-version'
 
 /** A file the API may touch, and what reads it. */
 interface Located {
@@ -222,6 +223,7 @@ export class ConfService {
       diagnostics: diagnose(at, disk.text),
       findings: this.findings(at, disk.text),
       ...(at.lab && member ? { owner: { labId: at.lab.id, member, running: this.running(at.lab.id, member) } } : {}),
+      ...(at.ref.kind === 'supervisor' ? {} : { checkedAgainst: releaseOf(at).checkedAgainst }),
     }
   }
 
@@ -295,10 +297,16 @@ function labFiles(lab: Lab): ConfFileRef[] {
   ]
 }
 
+/** The release that reads a redis.conf / sentinel.conf: its lab's binaries', else the installed one's. */
+function releaseOf(at: Located): ReturnType<typeof releaseForFile> {
+  return releaseForFile(at.ref.kind === 'sentinel' ? 'sentinel' : 'redis', at.lab?.layout.binaries ?? null)
+}
+
 function diagnose(at: Located, text: string): ConfDiagnostic[] {
   const { ref, lab } = at
   const member = lab && [...lab.layout.nodes, ...lab.layout.sentinels].find((m) => m.name === ref.member)
-  return fileDiagnostics(ref.path, ref.kind, text, member ? { member, labName: lab.layout.spec.name } : null)
+  const release = ref.kind === 'supervisor' ? undefined : releaseOf(at).release
+  return fileDiagnostics(ref.path, ref.kind, text, member ? { member, labName: lab.layout.spec.name } : null, release)
 }
 
 /** A text with errors is never saved: the first one is named, located. */

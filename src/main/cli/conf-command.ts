@@ -11,6 +11,8 @@ import { existsSync, realpathSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { ConfDiagnostic, ConfKind } from '../../shared/conf'
 import { readLab } from '../lab/blueprint'
+import type { RedisBinaries } from '../lab/binaries'
+import { releaseForFile } from '../lab/server-version'
 import { NotRedisError, ask, infoFields, isError } from '../sentinel/resp-probe'
 import { planApply } from '../conf/apply-plan'
 import { ConflictError, NotTextError, confVersion, readConfFile, saveConfFile } from '../conf/conf-file'
@@ -181,8 +183,10 @@ function newMode(kind: ConfKind, directive: string): number {
 }
 
 function diagnostics(f: OpenFile, text: string): ConfDiagnostic[] {
-  const member = f.kind === 'supervisor' ? null : labMemberOf(f.path)
-  return fileDiagnostics(f.path, f.kind, text, member ? { member, labName: member.lab } : null)
+  if (f.kind === 'supervisor') return fileDiagnostics(f.path, f.kind, text)
+  const member = labMemberOf(f.path)
+  const { release } = releaseForFile(f.kind, member?.binaries ?? null)
+  return fileDiagnostics(f.path, f.kind, text, member ? { member, labName: member.lab } : null, release)
 }
 
 function get(path: string, directives: string[], json: boolean, io: ConfIo): number {
@@ -243,6 +247,8 @@ interface LabMember {
   /** The lab's name. */
   lab: string
   kind: 'redis' | 'sentinel'
+  /** The lab's redis-server and redis-sentinel: their release judges the file. */
+  binaries: RedisBinaries
 }
 
 function real(path: string): string {
@@ -265,9 +271,9 @@ function labMemberOf(path: string): LabMember | null {
   }
   const file = real(path)
   const node = lab.nodes.find((n) => real(n.conf) === file)
-  if (node) return { name: node.name, port: node.port, lab: lab.spec.name, kind: 'redis' }
+  if (node) return { name: node.name, port: node.port, lab: lab.spec.name, kind: 'redis', binaries: lab.binaries }
   const sentinel = lab.sentinels.find((s) => real(s.conf) === file)
-  return sentinel ? { name: sentinel.name, port: sentinel.port, lab: lab.spec.name, kind: 'sentinel' } : null
+  return sentinel ? { name: sentinel.name, port: sentinel.port, lab: lab.spec.name, kind: 'sentinel', binaries: lab.binaries } : null
 }
 
 /** The port a file makes its process listen on (its last port line, else Redis's default). */

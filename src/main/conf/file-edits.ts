@@ -8,6 +8,7 @@ import { IniDocument, IniValueError } from './ini-doc'
 import { iniDiagnostics } from './ini-loader-check'
 import { labMemberPortDiagnostics } from './lab-member-port'
 import { RedisConfDocument } from './redis-doc'
+import { ASSUMED_RELEASE, type ServerRelease } from './server-release'
 import { validateConf } from './validate'
 
 /** One edit of a file: ConfEdit without the file. */
@@ -68,11 +69,14 @@ export function applyEdits(kind: ConfKind, text: string, edits: readonly FileEdi
   })
 }
 
-/** What is wrong with `text` as the file at `path`: its kind's rules, and a lab member's port rule. */
-export function fileDiagnostics(path: string, kind: ConfKind, text: string, labMember: LabMemberFile | null = null): ConfDiagnostic[] {
+/**
+ * What is wrong with `text` as the file at `path`: its kind's rules (for the release that
+ * will read it), and a lab member's port rule.
+ */
+export function fileDiagnostics(path: string, kind: ConfKind, text: string, labMember: LabMemberFile | null = null, release: ServerRelease = ASSUMED_RELEASE): ConfDiagnostic[] {
   if (kind === 'supervisor') return iniDiagnostics(text, path)
   const own = labMember ? labMemberPortDiagnostics(path, text, labMember.member, labMember.labName) : []
-  return [...validateConf(text, kind, path), ...own]
+  return [...validateConf(text, kind, path, release), ...own]
 }
 
 function guarded<T>(fn: () => T): T {

@@ -1,5 +1,5 @@
-// The directive schema of redis.conf and sentinel.conf (Redis 7.0): what each directive
-// takes, how it reaches a running process, and a short help text for the form. Types and
+// The directive schema of redis.conf and sentinel.conf (Redis 7.0, and the directives 7.2,
+// 7.4 and Valkey 8.0 added): what each directive takes, how it reaches a running process, and a short help text for the form. Types and
 // ranges follow Redis 7.0's config.c so that our verdict on a value matches redis-server's
 // (test/conf/redis-verdict.test.ts compares them, and checks `apply` against CONFIG SET).
 // Values are checked in validate.ts; this file is data and lookup only.
@@ -93,6 +93,8 @@ export const REDIS_DIRECTIVES: readonly DirectiveInfo[] = [
   network('tls-session-cache-timeout', [secs('seconds', 0)], 'How long a cached TLS session lasts.', { default: '300' }),
   network('tls-cluster', [bool()], 'Use TLS on the cluster bus.', { default: 'no' }),
   networkAtStart('socket-mark-id', [int('mark', 0, UINT_MAX)], 'Mark (SO_MARK) set on listening sockets.', { default: '0' }),
+  network('max-new-connections-per-cycle', [int('connections', 1, 1000)], 'New TCP connections accepted per event-loop cycle (Redis 7.4).', { default: '10' }),
+  network('max-new-tls-connections-per-cycle', [int('connections', 1, 1000)], 'New TLS connections accepted per event-loop cycle (Redis 7.4).', { default: '1' }),
 
   // General
   generalAtStart('daemonize', [bool()], 'Fork into the background. Must be no under a supervisor: the supervised parent would exit at once.', { default: 'no' }),
@@ -118,6 +120,7 @@ export const REDIS_DIRECTIVES: readonly DirectiveInfo[] = [
   general('shutdown-on-sigterm', [words('flags')], 'What SIGTERM does: default, save, nosave, now, force.', { default: 'default' }),
   general('crash-log-enabled', [bool()], 'Write a stack trace on a crash.', { default: 'yes' }),
   general('crash-memcheck-enabled', [bool()], 'Run a memory check on a crash.', { default: 'yes' }),
+  general('locale-collate', [str('locale')], 'Locale for comparing strings (SORT ALPHA, sorted-set ranges); "" takes the environment\'s (Redis 7.2).', { default: '""' }),
   advancedAtStart('io-threads', [int('threads', 1, 128)], 'Threads for network I/O.', { default: '1' }),
   advancedAtStart('io-threads-do-reads', [bool()], 'Use the I/O threads for reads as well.', { default: 'no' }),
   advancedAtStart('server_cpulist', [str('cpus')], 'CPUs the main thread may run on, e.g. 0-3.'),
@@ -135,6 +138,8 @@ export const REDIS_DIRECTIVES: readonly DirectiveInfo[] = [
   advanced('list-max-listpack-size', [int('size', INT_MIN, INT_MAX)], 'Entries (positive) or -1..-5 for 4 to 64 kb per list node.', { aliases: ['list-max-ziplist-size'], default: '-2' }),
   advanced('list-compress-depth', [int('nodes', 0, INT_MAX)], 'List nodes left uncompressed at each end (0: no compression).', { default: '0' }),
   advanced('set-max-intset-entries', [int('entries', 0, Number.MAX_SAFE_INTEGER)], 'Sets of integers up to this size use the compact encoding.', { default: '512' }),
+  advanced('set-max-listpack-entries', [int('entries', 0, Number.MAX_SAFE_INTEGER)], 'Sets of strings up to this many members use the compact encoding (Redis 7.2).', { default: '128' }),
+  advanced('set-max-listpack-value', [int('bytes', 0, Number.MAX_SAFE_INTEGER)], 'Sets whose members are at most this many bytes use the compact encoding (Redis 7.2).', { default: '64' }),
   advanced('zset-max-listpack-entries', [int('entries', 0, Number.MAX_SAFE_INTEGER)], 'Sorted sets up to this many members use the compact encoding.', { aliases: ['zset-max-ziplist-entries'], default: '128' }),
   advanced('zset-max-listpack-value', [bytes('bytes', 0)], 'Sorted sets with members up to this size use the compact encoding.', { aliases: ['zset-max-ziplist-value'], default: '64' }),
   advanced('hll-sparse-max-bytes', [bytes('bytes', 0)], 'HyperLogLog sparse representation limit.', { default: '3000' }),
@@ -173,6 +178,7 @@ export const REDIS_DIRECTIVES: readonly DirectiveInfo[] = [
   advanced('cluster-link-sendbuf-limit', [bytes('bytes', 0)], 'Send buffer limit of a cluster bus link (0: none).', { default: '0' }),
   advanced('cluster-announce-ip', [host('ip')], 'Address this node announces to the cluster.'),
   advanced('cluster-announce-hostname', [str('hostname')], 'Host name this node announces to the cluster.'),
+  advanced('cluster-announce-human-nodename', [str('name')], 'A name for this node shown in logs and CLUSTER NODES (Redis 7.2).'),
   advanced('cluster-announce-port', [port()], 'Client port this node announces.', { default: '0' }),
   advanced('cluster-announce-tls-port', [port()], 'TLS port this node announces.', { default: '0' }),
   advanced('cluster-announce-bus-port', [port()], 'Bus port this node announces.', { default: '0' }),
@@ -196,6 +202,7 @@ export const REDIS_DIRECTIVES: readonly DirectiveInfo[] = [
   loggingAtStart('syslog-enabled', [bool()], 'Also log to syslog.', { default: 'no' }),
   loggingAtStart('syslog-ident', [str('ident')], 'Syslog identity.', { default: 'redis' }),
   loggingAtStart('syslog-facility', [oneOf('facility', 'user', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7')], 'Syslog facility.', { default: 'local0' }),
+  logging('hide-user-data-from-log', [bool()], 'Leave keys and values out of the log (Redis 7.4).', { default: 'no' }),
 
   // Persistence
   persistenceAtStart('dir', [path('dir')], 'Working folder: the RDB and AOF files go here. CONFIG SET refuses it unless enable-protected-configs.', { default: './' }),
@@ -222,6 +229,8 @@ export const REDIS_DIRECTIVES: readonly DirectiveInfo[] = [
   replicationAtStart('replicaof', [{ name: 'master ip | no', type: 'host' }, { name: 'master port | one', type: 'port' }], 'Replicate this master ("replicaof no one": be a master). At run time: the REPLICAOF command; Sentinel rewrites it on failover.', { aliases: ['slaveof'] }),
   replication('masterauth', [pass()], 'Password to authenticate to the master. Every node that can become a replica needs it.', { secret: true }),
   replication('masteruser', [str('username')], 'ACL user to authenticate to the master as.'),
+  replication('primaryauth', [pass()], "Valkey's name for masterauth (Valkey 8.0).", { secret: true }),
+  replication('primaryuser', [str('username')], "Valkey's name for masteruser (Valkey 8.0)."),
   replication('replica-serve-stale-data', [bool()], 'Answer queries while the link to the master is down.', { aliases: ['slave-serve-stale-data'], default: 'yes' }),
   replication('replica-read-only', [bool()], 'Refuse writes on a replica.', { aliases: ['slave-read-only'], default: 'yes' }),
   replication('replica-priority', [int('priority', 0, INT_MAX)], 'Sentinel promotes the lowest non-zero priority first; 0: never promoted.', { aliases: ['slave-priority'], default: '100' }),
@@ -272,6 +281,7 @@ export const SENTINEL_DIRECTIVES: readonly DirectiveInfo[] = [
   sentinelAtStart('sentinel notification-script', [master, path('script')], 'Script run on every warning-level event (must exist and be executable). SENTINEL SET refuses it while deny-scripts-reconfig is yes.'),
   sentinelAtStart('sentinel client-reconfig-script', [master, path('script')], 'Script run when the master changes (must exist and be executable). SENTINEL SET refuses it while deny-scripts-reconfig is yes.'),
   sentinelLive('sentinel master-reboot-down-after-period', [master, ms('milliseconds', 0)], 'Treat a master that rebooted within this many ms as down (0: off).', { default: '0' }),
+  sentinelLive('sentinel primary-reboot-down-after-period', [master, ms('milliseconds', 0)], "Valkey's name for master-reboot-down-after-period (Valkey 8.0).", { default: '0' }),
   sentinelLive('sentinel rename-command', [master, str('command'), str('new name')], 'The name a command has on this master (matching its rename-command).', { multiple: true }),
   sentinelAtStart('sentinel known-replica', [master, host('ip'), port()], 'A replica Sentinel has seen (Sentinel writes these).', { aliases: ['sentinel known-slave'], multiple: true, managed: true }),
   sentinelAtStart('sentinel known-sentinel', [master, host('ip'), port(), { name: 'id', type: 'runid', optional: true }], 'Another sentinel of this master (Sentinel writes these).', { multiple: true, managed: true }),

@@ -1,6 +1,7 @@
-// Located diagnostics of a redis.conf / sentinel.conf: what redis-server / redis-sentinel
-// 7.0 would refuse (errors), what it accepts but is likely a mistake (warnings), and what
-// is merely old-fashioned (info). The value rules follow Redis's own parsers (config.c,
+// Located diagnostics of a redis.conf / sentinel.conf: what the redis-server / redis-sentinel
+// that will read it would refuse (errors), what it accepts but is likely a mistake
+// (warnings), and what is merely old-fashioned (info). Which directives exist follows the
+// release (server-release.ts); the value rules follow Redis 7.0's own parsers (config.c,
 // util.c memtoull / string2ll, sentinel.c) so that "error" here means "Redis will not start";
 // test/conf/redis-verdict.test.ts holds us to that against a real redis-server.
 import { isIP } from 'node:net'
@@ -8,6 +9,7 @@ import type { ArgInfo, ConfDiagnostic, DirectiveInfo, Severity } from '../../sha
 import { type ArgToken, splitConfArgs } from '../../shared/redis-args'
 import { type ConfLine, RedisConfDocument } from './redis-doc'
 import { directiveByName, lineDirectiveName } from './schema'
+import { ASSUMED_RELEASE, type DirectiveVerdict, type ServerRelease, directiveVerdict, releaseName } from './server-release'
 
 /** A problem with the words after a directive: which word (-1: the directive as a whole). */
 interface ArgProblem {
@@ -35,8 +37,6 @@ export function isAclRule(word: string): boolean {
 }
 const KEYSPACE_EVENT_CLASSES = /^[KEg$lshzxetmdnA]*$/
 const SHUTDOWN_FLAGS = new Set(['default', 'save', 'nosave', 'now', 'force'])
-/** Redis 7.0 reads these and ignores them (config.c deprecated_configs). */
-const IGNORED_IN_7 = new Set(['list-max-ziplist-entries', 'list-max-ziplist-value', 'lua-replicate-commands'])
 /** Redis 7.0 splits a single quoted argument into words for these (MULTI_ARG_CONFIG). */
 const MULTI_ARG = new Set(['save', 'bind', 'client-output-buffer-limit', 'oom-score-adj-values', 'latency-tracking-info-percentiles', 'shutdown-on-sigint', 'shutdown-on-sigterm', 'replicaof'])
 const AT_MOST_BIND_ADDRESSES = 16
@@ -67,7 +67,7 @@ function sizeInBytes(value: string): bigint | null {
 function timeUnitHint(value: string, type: ArgInfo['type']): string | null {
   const m = /^([0-9]+(?:\.[0-9]+)?)\s*(ms|msec|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?)$/i.exec(value)
   if (!m) return null
-  return `Redis 7.0 config files take no time units: write a plain number of ${type === 'ms' ? 'milliseconds' : 'seconds'}`
+  return `Redis config files take no time units: write a plain number of ${type === 'ms' ? 'milliseconds' : 'seconds'}`
 }
 
 function rangeText(arg: ArgInfo, fallbackMax: bigint): string {
@@ -262,17 +262,20 @@ interface Located {
   args: string[]
 }
 
-/** Every problem of `text` (a file of `kind` at `file`), located; never throws. */
-export function validateConf(text: string, kind: 'redis' | 'sentinel', file: string): ConfDiagnostic[] {
+/**
+ * Every problem of `text` (a file of `kind` at `file`) for the release that will read it,
+ * located; never throws.
+ */
+export function validateConf(text: string, kind: 'redis' | 'sentinel', file: string, release: ServerRelease = ASSUMED_RELEASE): ConfDiagnostic[] {
   try {
-    return diagnose(text, kind, file)
+    return diagnose(text, kind, file, release)
   } catch (e) {
     // A bug here must not take the editor down: report it where the user can see it.
     return [{ file, line: 1, column: 1, endColumn: 1, directive: null, severity: 'error', code: 'internal', message: `the checker failed: ${e instanceof Error ? e.message : String(e)}` }]
   }
 }
 
-function diagnose(text: string, kind: 'redis' | 'sentinel', file: string): ConfDiagnostic[] {
+function diagnose(text: string, kind: 'redis' | 'sentinel', file: string, release: ServerRelease): ConfDiagnostic[] {
   const doc = RedisConfDocument.parse(text)
   const out: ConfDiagnostic[] = []
   const at = (index: number, from: number, to: number, directive: string | null, severity: Severity, code: string, message: string): void => {
@@ -282,6 +285,8 @@ function diagnose(text: string, kind: 'redis' | 'sentinel', file: string): ConfD
   // Redis 7.0 reads `sentinel resolve-hostnames` before any monitor line, wherever it is.
   const resolveHostnames = doc.lines.some((l) => l.kind === 'directive' && l.name === 'sentinel' && l.tokens[1]?.value.toLowerCase() === 'resolve-hostnames' && l.tokens[2]?.value.toLowerCase() === 'yes')
   const ctx: CheckContext = { resolveHostnames }
+  // A module's options (`module.option value`) are checked by the module once loadmodule loaded it.
+  const loadsModule = doc.lines.some((l) => l.kind === 'directive' && l.name === 'loadmodule')
 
   doc.lines.forEach((line, index) => {
     if (line.kind === 'error' && line.error) {
@@ -303,14 +308,16 @@ function diagnose(text: string, kind: 'redis' | 'sentinel', file: string): ConfD
       }
     }
     const written = lineDirectiveName(line)
-    const info = directiveByName(kind, written)
     const nameEnd = (line.name === 'sentinel' ? line.tokens[1] : nameTok).end
-    if (!info) {
-      if (IGNORED_IN_7.has(line.name)) at(index, nameTok.start, nameTok.end, written, 'warning', 'deprecated', `${written}: Redis 7.0 ignores this directive: remove it`)
-      else
-        at(index, nameTok.start, nameEnd, written, 'warning', 'unknown-directive', `${written}: not a directive this editor knows; kept as written, but ${kind === 'sentinel' ? 'redis-sentinel' : 'redis-server'} 7.0 refuses to start on a directive it does not know (a module's option needs its loadmodule first)`)
+    const verdict = directiveVerdict(release, written)
+    const unknown = unknownDirective(verdict, written, kind, release, loadsModule)
+    if (unknown) {
+      at(index, nameTok.start, nameEnd, written, unknown.severity, unknown.code, unknown.message)
       return
     }
+    const info = directiveByName(kind, written)
+    // Known to the release but not to the schema (debugging options, a newer release's): its value goes unchecked.
+    if (!info) return
     if (info.name !== written) at(index, nameTok.start, nameEnd, info.name, 'info', 'deprecated', `${written} is the old name of ${info.name}: both work; ${info.name} is preferred`)
     const argTokens = line.tokens.slice(line.name === 'sentinel' ? 2 : 1)
     const args = argTokens.map((t) => t.value)
@@ -328,6 +335,28 @@ function diagnose(text: string, kind: 'redis' | 'sentinel', file: string): ConfD
     knownTwice(lines, at)
   }
   return out.sort((a, b) => a.line - b.line || a.column - b.column)
+}
+
+/** What to say of a directive the release may not read, or null when it reads it. */
+function unknownDirective(verdict: DirectiveVerdict, written: string, kind: 'redis' | 'sentinel', release: ServerRelease, loadsModule: boolean): { severity: Severity; code: string; message: string } | null {
+  const server = kind === 'sentinel' ? 'redis-sentinel' : 'redis-server'
+  const name = releaseName(release)
+  if (verdict.kind === 'known') {
+    return verdict.ignored ? { severity: 'warning', code: 'deprecated', message: `${written}: ${name} reads this directive and ignores it: remove it` } : null
+  }
+  if (verdict.kind === 'unsure') {
+    return { severity: 'warning', code: 'unknown-directive', message: `${written}: no release up to ${verdict.newestKnown} reads this directive, and this checker does not know ${name}'s: ${server} refuses to start on a directive it does not know; check that ${name} has it` }
+  }
+  const refusal = written.startsWith('sentinel ') ? 'Unrecognized sentinel configuration statement' : 'Bad directive or wrong number of arguments'
+  if (!written.startsWith('sentinel ') && written.includes('.') && loadsModule) {
+    return { severity: 'warning', code: 'module-option', message: `${written}: not a directive of ${name}; a module this file loads (loadmodule) may define it, and ${server} refuses to start if none does` }
+  }
+  const here = release.assumed ? `checked as ${name}: no ${server} found here` : `this machine has ${name}`
+  const moduleHint = written.includes('.') && !written.startsWith('sentinel ') ? '; a module\'s option needs its loadmodule line first' : ''
+  const what = verdict.history
+    ? `${verdict.history}; ${here}`
+    : `${release.assumed ? here : `${name} has no such directive`}${verdict.suggestion ? ` (did you mean ${verdict.suggestion}?)` : ''}`
+  return { severity: 'error', code: 'unknown-directive', message: `${written}: ${what}: ${server} refuses to start on it ("${refusal}")${moduleHint}` }
 }
 
 type At = (index: number, from: number, to: number, directive: string | null, severity: Severity, code: string, message: string) => void

@@ -8,6 +8,7 @@ import type { ConfDiagnostic, DoctorFinding } from '../../shared/conf'
 import { iniDiagnostics } from '../conf/ini-loader-check'
 import { RedisConfDocument } from '../conf/redis-doc'
 import { lookupDirective } from '../conf/schema'
+import { ASSUMED_RELEASE, type ServerRelease } from '../conf/server-release'
 import { validateConf } from '../conf/validate'
 import type { DoctorFile } from './deployment'
 import { programsDefined } from './ini-programs'
@@ -16,6 +17,8 @@ import { isPasswordRule, maskQuoted, secretArgs } from './secrets'
 interface ValidationOptions {
   /** Also the 'info' diagnostics (old spellings, order hints). */
   verbose?: boolean
+  /** The releases that will read the redis.conf and sentinel.conf files (default: the assumed one). */
+  releases?: { redis: ServerRelease; sentinel: ServerRelease }
 }
 
 /** The words of a redis.conf / sentinel.conf that are passwords (for masking messages). */
@@ -53,7 +56,9 @@ export function validationFindings(files: readonly DoctorFile[], options: Valida
   const out: DoctorFinding[] = []
   const programs = programsDefined(files)
   for (const file of files) {
-    const diagnostics = file.kind === 'supervisor' ? iniDiagnostics(file.text, file.path, programs) : validateConf(file.text, file.kind, file.path)
+    const diagnostics = file.kind === 'supervisor'
+      ? iniDiagnostics(file.text, file.path, programs)
+      : validateConf(file.text, file.kind, file.path, options.releases?.[file.kind] ?? ASSUMED_RELEASE)
     const secrets = secretsOf(file)
     for (const d of diagnostics) {
       if (d.severity === 'info' && !options.verbose) continue
