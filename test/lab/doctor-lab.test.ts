@@ -46,7 +46,7 @@ describe('a freshly generated lab folder', () => {
     const code = await doctorCommand([lab.dir, '--files-only'])
     vi.restoreAllMocks()
     // Which release judged the files, then the verdict.
-    expect(out.trim().split('\n')).toEqual([expect.stringMatching(/^Checked for Redis \d+\.\d+\.\d+ \(\/.*redis-server, \/.*redis-sentinel\)\.$/), 'no problems found in 8 files'])
+    expect(out.trim().split('\n')).toEqual([expect.stringMatching(/^Checked for (Redis|Valkey) \d+\.\d+\.\d+ \(\/.*-server, \/.*-sentinel\)\.$/), 'no problems found in 8 files'])
     expect(code).toBe(0)
   })
 

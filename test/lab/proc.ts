@@ -43,7 +43,7 @@ export function labProcesses(ports: number[], dir: string): number[] {
   return pids().filter((pid) => {
     if (pid === process.pid || !alive(pid)) return false
     const c = cmdline(pid)
-    return /redis/.test(c) && (c.includes(dir) || marks.some((m) => c.includes(m + ' ') || c.endsWith(m)))
+    return /redis|valkey/.test(c) && (c.includes(dir) || marks.some((m) => c.includes(m + ' ') || c.endsWith(m)))
   })
 }
 

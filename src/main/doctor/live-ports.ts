@@ -7,6 +7,7 @@ import type { DoctorFinding } from '../../shared/conf'
 import type { FileSet, Member } from './deployment'
 import { at, atTop, describe } from './finding'
 import { NotRedisError, type Reply, ask, infoFields, isError } from '../sentinel/resp-probe'
+import { identityName, serverIdentity } from '../sentinel/server-identity'
 
 function real(path: string): string {
   try {
@@ -63,13 +64,18 @@ async function checkPort(m: Member, password: string | null): Promise<DoctorFind
   if (!isError(info)) {
     const fields = infoFields(info)
     const configFile = fields.get('config_file') ?? ''
-    const mode = fields.get('redis_mode') ?? ''
-    const sameMode = (mode === 'sentinel') === m.conf.isSentinel()
-    if (configFile === '' || real(configFile) !== real(m.file.path) || !sameMode) {
+    const id = serverIdentity(fields)
+    const sameFile = configFile !== '' && real(configFile) === real(m.file.path)
+    const sameMode = (id.mode === 'sentinel') === m.conf.isSentinel()
+    if (!sameFile || !sameMode) {
+      const started = configFile ? `from ${configFile}` : 'without a config file'
+      const what = sameFile
+        ? `was started from this file, but as a ${id.mode === 'sentinel' ? 'sentinel' : 'plain server'}, while the file is a ${m.conf.isSentinel() ? 'sentinel.conf' : 'redis.conf'}`
+        : `was started ${started}, not from ${m.file.path}`
       return [{
         id: 'port-taken', severity: 'error', ...portWhere(m),
-        title: `port ${m.port} is held by another ${mode === 'sentinel' ? 'sentinel' : 'Redis server'}`,
-        explanation: `The ${mode || 'Redis'} process on 127.0.0.1:${m.port} (run_id ${(fields.get('run_id') ?? '?').slice(0, 12)}, pid ${fields.get('process_id') ?? '?'}) was started ${configFile ? `from ${configFile}` : 'without a config file'}, not from ${m.file.path}. The process this file configures cannot listen there ("Address already in use"), and tools that read this file talk to the wrong server.`,
+        title: `port ${m.port} is held by another ${id.mode === 'sentinel' ? 'sentinel' : 'server'} (${identityName(id)})`,
+        explanation: `The ${identityName(id)} process on 127.0.0.1:${m.port} (run_id ${(fields.get('run_id') ?? '?').slice(0, 12)}, pid ${fields.get('process_id') ?? '?'}) ${what}. The process this file configures cannot listen there ("Address already in use"), and tools that read this file talk to the wrong server.`,
       }]
     }
     if (password !== null && isError(auth) && /without any password configured/i.test(auth.error)) {

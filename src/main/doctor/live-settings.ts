@@ -12,6 +12,7 @@ import type { Written } from './conf-view'
 import type { FileSet, Member } from './deployment'
 import { at, atTop, describe } from './finding'
 import { NotRedisError, type Reply, ask, infoFields, isError } from '../sentinel/resp-probe'
+import { serverIdentity } from '../sentinel/server-identity'
 
 /** Node settings compared, with Redis 7.0's default when the file does not write them. */
 const NODE_SETTINGS: { name: string; fallback: string }[] = [
@@ -95,7 +96,7 @@ async function askOwn(m: Member, password: string | null, commands: string[][]):
   const fields = infoFields(rest[0])
   const configFile = fields.get('config_file') ?? ''
   if (configFile === '' || real(configFile) !== real(m.file.path)) return null
-  if ((fields.get('redis_mode') === 'sentinel') !== m.conf.isSentinel()) return null
+  if ((serverIdentity(fields).mode === 'sentinel') !== m.conf.isSentinel()) return null
   return rest.slice(1)
 }
 

@@ -84,7 +84,7 @@ interface ParsedCommand {
   overrides: CommandOverride[]
 }
 
-/** `redis-server [conf] [--opt v...]...` or `redis-sentinel conf ...`; null for any other program. */
+/** `redis-server [conf] [--opt v...]...` or `redis-sentinel conf ...` (or Valkey's valkey-server / valkey-sentinel); null for any other program. */
 function parseCommand(command: string, line: number, file: string): ParsedCommand | null {
   let argv: string[]
   try {
@@ -93,8 +93,8 @@ function parseCommand(command: string, line: number, file: string): ParsedComman
     return null
   }
   const bin = (argv[0] ?? '').split('/').pop() ?? ''
-  if (!/^redis-(server|sentinel)$/.test(bin)) return null
-  let runs: 'redis' | 'sentinel' = bin === 'redis-sentinel' ? 'sentinel' : 'redis'
+  if (!/^(redis|valkey)-(server|sentinel)$/.test(bin)) return null
+  let runs: 'redis' | 'sentinel' = bin.endsWith('-sentinel') ? 'sentinel' : 'redis'
   let at = 1
   const conf = argv[1] !== undefined && !argv[1].startsWith('--') && argv[1] !== '-' ? argv[1] : null
   if (conf !== null) at = 2

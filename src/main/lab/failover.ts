@@ -1,7 +1,10 @@
 // A manual failover (SENTINEL FAILOVER), for the app and `sentinel-lab failover`: asked of
 // the first sentinel that answers, then waited for until the sentinels agree on the new
-// master, so that "done" means clients asking any sentinel get the new address. Sentinel's
-// terse refusals (-INPROG, -NOGOODSLAVE) become plain sentences in a FailoverError.
+// master, so that "done" means clients asking any sentinel get the new address, and until
+// the leader has ended it (reconfigured the other replicas), so that the next failover is
+// not refused as one in progress: Valkey 8.0's leader ends a second or more after the
+// agreement. Sentinel's terse refusals (-INPROG, -NOGOODSLAVE) become plain sentences in a
+// FailoverError.
 import { reason } from '../sentinel/replies'
 import { type SentinelAddress, SentinelClients } from './sentinel-ask'
 
@@ -35,6 +38,8 @@ export interface FailoverOptions {
   timeoutMs?: number
   /** Pause between polls of the sentinels (default 50 ms). */
   pollMs?: number
+  /** Return at the agreement, before the leader has ended the failover (the caller waits with waitFailoverEnd). */
+  noWaitForEnd?: boolean
 }
 
 export async function requestFailover(target: FailoverTarget, options: FailoverOptions = {}): Promise<FailoverResult> {
@@ -79,7 +84,9 @@ export async function requestFailover(target: FailoverTarget, options: FailoverO
       const heard = answers.filter((a): a is string => a !== null)
       const to = heard[0]
       if (heard.length > total / 2 && to !== fromAddress && heard.every((a) => a === to)) {
-        return { from, to: Number(to.slice(to.lastIndexOf(':') + 1)), ms: Math.round(performance.now() - t0) }
+        const result = { from, to: Number(to.slice(to.lastIndexOf(':') + 1)), ms: Math.round(performance.now() - t0) }
+        if (!options.noWaitForEnd) await endOf(clients, target, deadline, options.pollMs ?? 50)
+        return result
       }
       if (Date.now() >= deadline) {
         const seen = target.sentinels.map((s, i) => `${addr(s)} ${answers[i] === null ? 'no answer' : `says ${answers[i]}`}`).join(', ')
@@ -87,6 +94,24 @@ export async function requestFailover(target: FailoverTarget, options: FailoverO
       }
       await new Promise((r) => setTimeout(r, options.pollMs ?? 50))
     }
+  } finally {
+    clients.close()
+  }
+}
+
+/** Waits until no sentinel still runs a failover of the master, or throws at `deadline`. */
+async function endOf(clients: SentinelClients, target: FailoverTarget, deadline: number, pollMs: number): Promise<void> {
+  while (await clients.failoverRunning(target.sentinels, target.masterName)) {
+    if (Date.now() >= deadline) throw new FailoverError(`the sentinels agree on the new master, but the failover has not ended yet (a sentinel still reconfigures the replicas)`, 'timeout')
+    await new Promise((r) => setTimeout(r, pollMs))
+  }
+}
+
+/** Waits until the leader has ended the failover that requestFailover (with noWaitForEnd) started. */
+export async function waitFailoverEnd(target: FailoverTarget, timeoutMs = 20_000): Promise<void> {
+  const clients = new SentinelClients(1000, target.sentinelPassword)
+  try {
+    await endOf(clients, target, Date.now() + timeoutMs, 50)
   } finally {
     clients.close()
   }

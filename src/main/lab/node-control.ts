@@ -94,10 +94,10 @@ export function procState(pid: number): string | null {
   }
 }
 
-/** Whether this pid's command line is the member's: redis retitles itself "redis-server 127.0.0.1:PORT". */
+/** Whether this pid's command line is the member's: the server retitles itself "redis-server 127.0.0.1:PORT" (Valkey: "valkey-server ..."). */
 function isMember(pid: number, m: LabMember): boolean {
   const c = cmdline(pid)
-  return /redis/.test(c) && (new RegExp(`:${m.port}(\\s|$)`).test(c) || c.includes(m.conf))
+  return /redis|valkey/.test(c) && (new RegExp(`:${m.port}(\\s|$)`).test(c) || c.includes(m.conf))
 }
 
 /**

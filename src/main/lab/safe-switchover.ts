@@ -12,7 +12,7 @@
 // Whatever fails on the way, the master is unpaused before the error is reported.
 import { parseInfo, reason } from '../sentinel/replies'
 import { RedisPool } from '../sentinel/redis-pool'
-import { FailoverError, requestFailover } from './failover'
+import { FailoverError, requestFailover, waitFailoverEnd } from './failover'
 import { type SentinelAddress, SentinelClients } from './sentinel-ask'
 
 export interface SwitchoverTarget {
@@ -58,7 +58,8 @@ export async function safeSwitchover(target: SwitchoverTarget, options: Switchov
     const offset = Number(parseInfo(await master.info('replication')).master_repl_offset)
     await caughtUp(nodes, replicas, offset, target.password, options.catchUpMs ?? 2000)
     const caughtUpMs = Math.round(performance.now() - t0)
-    const r = await requestFailover(target, { timeoutMs: options.timeoutMs })
+    // The leader ends the failover only once the old master is reconfigured: after the unpause.
+    const r = await requestFailover(target, { timeoutMs: options.timeoutMs, noWaitForEnd: true })
     failedOver = true
     const newHost = replicas.find((x) => x.port === r.to)?.host ?? host
     await master.call('REPLICAOF', newHost, String(r.to))
@@ -67,7 +68,9 @@ export async function safeSwitchover(target: SwitchoverTarget, options: Switchov
     await master.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes')
     await master.call('CLIENT', 'UNPAUSE')
     paused = null
-    return { from: port, to: r.to, heldMs: Math.round(performance.now() - t0), caughtUpMs, ms: r.ms }
+    const heldMs = Math.round(performance.now() - t0)
+    await waitFailoverEnd(target, options.timeoutMs)
+    return { from: port, to: r.to, heldMs, caughtUpMs, ms: r.ms }
   } catch (e) {
     if (failedOver) {
       throw new FailoverError(`the sentinels failed over, but the old master could not be pointed at the new one (${reason(e)}): unpaused, it may acknowledge writes until Sentinel demotes it, and those are lost`, 'refused')

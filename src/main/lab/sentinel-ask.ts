@@ -37,6 +37,20 @@ export class SentinelClients {
     }))
   }
 
+  /** Whether any answering sentinel still runs a failover of the master (its flags say failover_in_progress). */
+  async failoverRunning(sentinels: readonly SentinelAddress[], masterName: string): Promise<boolean> {
+    const flags = await Promise.all(sentinels.map(async (s) => {
+      try {
+        const c = await this.get(s)
+        const fields = (await c.call('SENTINEL', 'MASTER', masterName)) as string[]
+        return fields[fields.indexOf('flags') + 1] ?? ''
+      } catch {
+        return ''
+      }
+    }))
+    return flags.some((f) => f.split(',').includes('failover_in_progress'))
+  }
+
   close(): void {
     this.pool.close()
   }
