@@ -23,6 +23,7 @@ import type { Lab } from '../src/main/lab/layout'
 import { type LabHandle, runLab } from '../src/main/lab/runner'
 import type { Timers } from '../src/shared/lab-spec'
 import { ended } from '../src/main/sentinel/connection'
+import { sentinelModeOptions } from '../src/main/sentinel/sentinel-client'
 import { parseInfo } from '../src/main/sentinel/replies'
 import type { BenchResult, Row } from './report'
 import { delay } from './sides'
@@ -99,7 +100,8 @@ class Writer {
   private constructor(private readonly client: Redis) {}
 
   static async start(lab: Lab): Promise<Writer> {
-    const client = new Redis({
+    // The drills' connector: a +switch-master heard while the client connects does not end it (sentinel-client.ts).
+    const client = new Redis(sentinelModeOptions({
       sentinels: lab.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
       name: lab.masterName,
       password: lab.password,
@@ -111,7 +113,7 @@ class Writer {
       retryStrategy: () => 20,
       sentinelRetryStrategy: () => 20,
       failoverDetector: true, // reconnect on +switch-master rather than on the next failed attempt
-    })
+    }))
     const w = new Writer(client)
     client.on('error', (e: Error) => {
       if (w.clientErrors.at(-1) !== e.message) w.clientErrors.push(e.message)

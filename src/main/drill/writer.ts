@@ -4,6 +4,7 @@
 // it started and ended, what came of it, and which node's connection answered.
 import Redis, { type RedisOptions } from 'ioredis'
 import type { ClientSettings, ErrorKind } from '../../shared/drill'
+import { sentinelModeOptions } from '../sentinel/sentinel-client'
 
 export interface WriterTarget {
   sentinels: readonly { host: string; port: number }[]
@@ -34,7 +35,8 @@ export function keyOf(run: string, n: number): string {
 }
 
 export function clientOptions(target: WriterTarget, s: ClientSettings): RedisOptions {
-  return {
+  // The connector that survives a +switch-master arriving while the client connects (sentinel-client.ts).
+  return sentinelModeOptions({
     sentinels: target.sentinels.map((x) => ({ host: x.host, port: x.port })),
     name: target.masterName,
     password: target.password,
@@ -45,7 +47,7 @@ export function clientOptions(target: WriterTarget, s: ClientSettings): RedisOpt
     maxRetriesPerRequest: s.maxRetriesPerRequest,
     // Named, so CLIENT LIST on a node tells the drill's connections from the user's.
     connectionName: 'sentinel-lab-drill',
-  }
+  })
 }
 
 /** A WAIT that came back short: the write is on the master only, the client counts it failed. */
