@@ -83,6 +83,15 @@ function hostDir(composeDir: string, volume: string): { host: string; container:
 }
 
 describe('docker compose export', () => {
+  it("for a Valkey lab: Valkey's image, and valkey-server in it", async () => {
+    const lab = await buildLab({ name: 'compose-valkey' }, { dir: join(mkTemp(), 'lab') })
+    const yaml = renderCompose(lab, { image: 'valkey/valkey:8.0' }).files[0].text
+    const services = (parse(yaml) as { services: Record<string, ComposeService> }).services
+    for (const n of lab.nodes) expect(services[n.name].command).toEqual(['valkey-server', '/data/redis.conf'])
+    for (const x of lab.sentinels) expect(services[x.name].command).toEqual(['valkey-server', '/data/sentinel.conf', '--sentinel'])
+    expect(Object.values(services).every((x) => x.image === 'valkey/valkey:8.0')).toBe(true)
+  })
+
   it('describes the lab: services, image, host network, startup order, restart policies', async () => {
     const { lab, dir, services, yaml } = await exportedLab()
     expect(dir).toBe(join(lab.dir, 'compose'))
@@ -170,6 +179,7 @@ describe('docker compose export', () => {
   it('the image follows the local Redis version, redis:7 when it cannot be read', async () => {
     expect(imageForVersion('Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=ae4d7c971a948f0')).toBe('redis:7.0')
     expect(imageForVersion('Redis server v=7.2.4 sha=0')).toBe('redis:7.2')
+    expect(imageForVersion('Valkey server v=8.0.1 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=39f7c371e0a96e3d')).toBe('valkey/valkey:8.0')
     expect(imageForVersion(null)).toBe('redis:7')
     expect(imageForVersion('command not found')).toBe('redis:7')
     const root = mkTemp()

@@ -19,6 +19,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../conf/atomic-write'
+import { parseServerVersion } from '../conf/server-release'
 import { FAST_TIMERS } from './fast-timers'
 import type { Lab, LabNode, LabSentinel } from './layout'
 import { renderRedisConf, renderSentinelConf } from './render'
@@ -45,10 +46,17 @@ interface ComposeExport {
   dirs: string[]
 }
 
-/** "Redis server v=7.0.15 sha=..." -> "redis:7.0"; anything unreadable -> FALLBACK_IMAGE. */
+/** "Redis server v=7.0.15 sha=..." -> "redis:7.0", "Valkey server v=8.0.1" -> "valkey/valkey:8.0"; anything unreadable -> FALLBACK_IMAGE. */
 export function imageForVersion(versionOutput: string | null): string {
-  const m = /\bv=(\d+)\.(\d+)\.\d+/.exec(versionOutput ?? '')
-  return m ? `redis:${m[1]}.${m[2]}` : FALLBACK_IMAGE
+  const release = parseServerVersion(versionOutput ?? '')
+  const series = release?.version.split('.').slice(0, 2).join('.')
+  if (!release || !series?.includes('.')) return FALLBACK_IMAGE
+  return release.product === 'valkey' ? `valkey/valkey:${series}` : `redis:${series}`
+}
+
+/** The server binary inside an image: Valkey's images name it valkey-server. */
+function serverCommand(image: string): string {
+  return /^valkey\//.test(image) ? 'valkey-server' : 'redis-server'
 }
 
 /** The official image matching the local redis-server's major.minor version. */
@@ -124,7 +132,7 @@ function header(lab: Lab, image: string): string[] {
   ]
 }
 
-function services(lab: Lab): Service[] {
+function services(lab: Lab, server: string): Service[] {
   const nodeNames = lab.nodes.map((n) => n.name)
   const noRestart = [
     'Not restarted by Docker: a master without persistence that comes back at once is empty,',
@@ -132,21 +140,21 @@ function services(lab: Lab): Service[] {
     'instead; start the node again yourself and it rejoins as a replica.',
   ]
   return [
-    { name: lab.master.name, comment: noRestart, command: ['redis-server', `${CONTAINER_DIR}/redis.conf`], dependsOn: [], restart: 'no' },
+    { name: lab.master.name, comment: noRestart, command: [server, `${CONTAINER_DIR}/redis.conf`], dependsOn: [], restart: 'no' },
     ...lab.replicas.map((r): Service => ({
       name: r.name, comment: ['Not restarted by Docker, like the master: it may be the master by then.'],
-      command: ['redis-server', `${CONTAINER_DIR}/redis.conf`], dependsOn: [lab.master.name], restart: 'no',
+      command: [server, `${CONTAINER_DIR}/redis.conf`], dependsOn: [lab.master.name], restart: 'no',
     })),
     ...lab.sentinels.map((s): Service => ({
       name: s.name, comment: ['Sentinels hold no data: restarting them is always safe.'],
-      command: ['redis-server', `${CONTAINER_DIR}/sentinel.conf`, '--sentinel'], dependsOn: nodeNames, restart: 'unless-stopped',
+      command: [server, `${CONTAINER_DIR}/sentinel.conf`, '--sentinel'], dependsOn: nodeNames, restart: 'unless-stopped',
     })),
   ]
 }
 
 function renderComposeYaml(lab: Lab, image: string): string {
   const out = [...header(lab, image), '', `name: ${yq(projectName(lab.spec.name))}`, '', 'services:']
-  for (const s of services(lab)) {
+  for (const s of services(lab, serverCommand(image))) {
     out.push(
       `  ${yq(s.name)}:`, // quoted: a member name like "1" must stay a string
       `    image: ${yq(image)}`,
