@@ -1,6 +1,6 @@
-import { resolve } from 'node:path'
+import { accessSync, constants } from 'node:fs'
+import { delimiter, join, resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
-import { valkeyBinaries } from './test/helpers/valkey-binaries'
 
 /** The lab's integration tests that run a second time on Valkey. */
 const ON_VALKEY = [
@@ -11,6 +11,22 @@ const ON_VALKEY = [
   'test/lab/membership.test.ts',
   'test/drill/drill-service.test.ts',
 ]
+
+/** valkey-server and valkey-sentinel in SENTINEL_LAB_VALKEY_DIR (.ci/run unpacks Debian's packages there), else on PATH. */
+function valkeyBinaries(): { server: string; sentinel: string } | null {
+  const runs = (path: string): boolean => {
+    try {
+      accessSync(path, constants.X_OK)
+      return true
+    } catch {
+      return false
+    }
+  }
+  for (const dir of [process.env.SENTINEL_LAB_VALKEY_DIR, ...(process.env.PATH ?? '').split(delimiter)]) {
+    if (dir && runs(join(dir, 'valkey-server')) && runs(join(dir, 'valkey-sentinel'))) return { server: join(dir, 'valkey-server'), sentinel: join(dir, 'valkey-sentinel') }
+  }
+  return null
+}
 
 const valkey = valkeyBinaries()
 if (!valkey) {
@@ -37,7 +53,8 @@ export default defineConfig({
     reporters: ['default'],
     projects: [
       { extends: true as const, test: { name: 'redis', include: ['test/**/*.test.ts'] } },
-      ...(valkey ? [{ extends: true as const, test: { name: 'valkey', include: ON_VALKEY, setupFiles: ['test/helpers/valkey-env.ts'] } }] : []),
+      // Every lab these files start runs Valkey's binaries, chosen as a user would choose them.
+      ...(valkey ? [{ extends: true as const, test: { name: 'valkey', include: ON_VALKEY, env: { SENTINEL_LAB_REDIS_SERVER: valkey.server, SENTINEL_LAB_REDIS_SENTINEL: valkey.sentinel } } }] : []),
     ],
   },
 })
