@@ -241,7 +241,7 @@ describe('form-model setField / unsetField read back by the main process (differ
 
 // ---- checkArg against validate.ts ----------------------------------------------------------
 
-/** Directives whose words validate.ts checks as a whole (checkSpecial), not argument by argument. */
+/** Directives whose words arg-rules.ts checks as a whole (checkSpecial), not argument by argument. */
 const SPECIAL = new Set(['save', 'bind', 'replicaof', 'client-output-buffer-limit', 'oom-score-adj-values', 'latency-tracking-info-percentiles', 'shutdown-on-sigint', 'shutdown-on-sigterm', 'notify-keyspace-events', 'user'])
 
 /**

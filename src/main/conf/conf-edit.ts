@@ -13,7 +13,7 @@ import type { DirectiveInfo } from '../../shared/conf'
 import { splitConfArgs } from '../../shared/redis-args'
 import { type ConfLine, RedisConfDocument } from './redis-doc'
 import { REDIS_DIRECTIVES, SENTINEL_DIRECTIVES, directiveByName } from './schema'
-import { checkDirectiveArgs, masterOf } from './validate'
+import { checkDirectiveArgs, masterOf } from './arg-rules'
 
 export class DirectiveError extends Error {}
 

@@ -2,7 +2,7 @@
 // 7.4 and Valkey 8.0 added): what each directive takes, how it reaches a running process, and a short help text for the form. Types and
 // ranges follow Redis 7.0's config.c so that our verdict on a value matches redis-server's
 // (test/conf/redis-verdict.test.ts compares them, and checks `apply` against CONFIG SET).
-// Values are checked in validate.ts; this file is data and lookup only.
+// Values are checked in arg-rules.ts; this file is data and lookup only.
 import type { ArgInfo, DirectiveInfo } from '../../shared/conf'
 import type { ConfLine } from './redis-doc'
 

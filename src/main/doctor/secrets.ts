@@ -7,7 +7,7 @@
 import type { ConfEdit, DirectiveInfo, DoctorFinding } from '../../shared/conf'
 import { splitConfArgs } from '../../shared/redis-args'
 import { REDIS_DIRECTIVES, SENTINEL_DIRECTIVES, directiveByName } from '../conf/schema'
-import { isAclRule } from '../conf/validate'
+import { isAclRule } from '../conf/arg-rules'
 
 export const MASK = '********'
 

@@ -161,7 +161,7 @@ export function unsetField(text: string, f: FormField): string {
 }
 
 // ---- quick checks as the user types --------------------------------------------------------
-// The same rules as the main process's validate.ts (Redis's string2ll / memtoull and the
+// The same rules as the main process's arg-rules.ts (Redis's string2ll / memtoull and the
 // schema's ranges) for what one field can tell on its own; validate.ts stays the authority
 // (rules that need the rest of the file, such as sentinel resolve-hostnames, are left to it).
 
