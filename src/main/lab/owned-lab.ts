@@ -18,8 +18,10 @@ import { type LabNote, mergedTimeline, nodeStatuses, runningState, sentinelStatu
 import type { Lab } from './layout'
 import { type LabLinks, frontHost, pastTheLinks } from '../links/lab-links'
 import { applyLinks } from '../links/links-control'
-import type { LabLinksView, LinkChange } from '../../shared/links'
+import { describeChange, linksView } from '../links/links-view'
+import type { LinkChange } from '../../shared/links'
 import { addReplica, addSentinel, removeMember } from './membership'
+import { supervisedNodeAction } from './node-action'
 import { liveOwner } from './owner'
 import { type LabHandle, runLab } from './runner'
 import { type Throttle, statusThrottle } from './throttle'
@@ -123,23 +125,8 @@ export class OwnedLab {
       nodes,
       sentinels,
       timeline,
-      links: this.linksView(),
+      links: this.links ? linksView(this.links) : null,
     }
-  }
-
-  /** What the links do now, and the connections between the zones (labs with link faults). */
-  private linksView(): LabLinksView | null {
-    const links = this.links
-    if (!links) return null
-    const snap = links.snapshot()
-    const pairs = new Map<string, { from: string; to: string; count: number }>()
-    for (const c of snap.connections) {
-      const k = `${c.from}>${c.to}`
-      const p = pairs.get(k) ?? { from: c.from, to: c.to, count: 0 }
-      p.count++
-      pairs.set(k, p)
-    }
-    return { zones: snap.zones, faults: snap.faults, pairs: [...pairs.values()] }
   }
 
   /** Cut, slow, partition, heal or reset links (labs with link faults); noted on the timeline. */
@@ -290,45 +277,7 @@ export class OwnedLab {
       const warning = this.dataLossWarning(name, action)
       if (warning) throw new ApiError(warning, 'needs-confirmation')
     }
-    const target = { kind: 'process', name } as const
-    const pid = supervisor.snapshot().processes.find((p) => p.program === name)?.pid ?? 0
-    const check = (outcomes: { ok: boolean; message: string | null }[]): void => {
-      const bad = outcomes.find((o) => !o.ok)
-      if (bad) throw new ApiError(`${action} ${name}: ${bad.message}`, 'failed')
-    }
-    switch (action) {
-      case 'kill':
-        // A paused process dies of SIGKILL too; the restart policy decides when it returns.
-        check(supervisor.signal(target, 'KILL'))
-        this.note('kill', `kill -9 ${name} (pid ${pid})`)
-        break
-      case 'pause':
-        check(supervisor.signal(target, 'STOP'))
-        this.paused.add(name)
-        this.note('pause', `paused ${name} (SIGSTOP, pid ${pid}): it holds its connections open and answers nothing`)
-        break
-      case 'resume':
-        check(supervisor.signal(target, 'CONT'))
-        this.paused.delete(name)
-        this.note('resume', `resumed ${name} (SIGCONT, pid ${pid})`)
-        break
-      case 'stop':
-        // A stopped (SIGSTOP) process would sit on SIGTERM until stopwaitsecs: wake it first.
-        if (this.paused.delete(name)) supervisor.signal(target, 'CONT')
-        check(supervisor.stop(target))
-        this.note('stop', `stopped ${name}`)
-        break
-      case 'start':
-        this.note('start', `starting ${name}`)
-        // Asked for by name: it starts now, whatever its depends_on says (the lab is up already).
-        check(await Promise.all(supervisor.start(target, { ignoreDependencies: true }).map((o) => (o.ok ? supervisor.settle(o.name) : o))))
-        break
-      case 'restart':
-        if (this.paused.delete(name)) supervisor.signal(target, 'CONT')
-        this.note('restart', `restarting ${name}`)
-        check(await Promise.all((await supervisor.restart(target, { ignoreDependencies: true })).map((o) => (o.ok ? supervisor.settle(o.name) : o))))
-        break
-    }
+    await supervisedNodeAction(supervisor, name, action, this.paused, (type, text) => this.note(type, text))
     return this.status()
   }
 
@@ -443,20 +392,6 @@ export class OwnedLab {
     await this.supervisor?.shutdown().catch(() => {})
     this.paused.clear()
     this.held.clear()
-  }
-}
-
-/** A change of the links, in words, for the timeline. */
-function describeChange(c: LinkChange, reset?: number): string {
-  switch (c.op) {
-    case 'partition': return `partition: ${c.side.join(', ')} | the rest (every link between the two sides cut)`
-    case 'heal': return c.a && c.b ? `link ${c.a} <-> ${c.b} healed` : 'every link healed'
-    case 'reset': return `link ${c.a} <-> ${c.b}: ${reset ?? 0} connection(s) reset`
-    case 'set': {
-      const f = c.change
-      const what = f.cut ? 'cut' : f.cut === false && !f.latencyMs && !f.bytesPerSecond ? 'healed' : [f.latencyMs ? `+${f.latencyMs} ms${f.jitterMs ? ` (±${f.jitterMs})` : ''}` : null, f.bytesPerSecond ? `${f.bytesPerSecond} B/s` : null].filter(Boolean).join(', ')
-      return `link ${c.a} ${c.oneway ? '->' : '<->'} ${c.b}: ${what}`
-    }
   }
 }
 
