@@ -55,7 +55,11 @@ describe('directives by release', () => {
 
   it("Valkey's own names: read by Valkey, refused by Redis", () => {
     expect(check('primaryauth pw\nlocale-collate ""\n', valkey('8.0.1'))).toEqual([])
-    expect(check('primaryauth pw\n', redis('7.4.1'))[0].message).toContain('Valkey 8.0 reads it, Redis does not')
+    expect(check('primaryauth pw\n', redis('7.4.1'))[0].message).toContain('Valkey 8.0 reads it, Redis does not; this machine has Redis 7.4.1 (did you mean masterauth?)')
+    // Valkey's own name is no "old name": no note; Valkey 7.2 (a Redis 7.2) does not read it.
+    expect(check('primaryauth pw\n', valkey('8.0.1'))).toEqual([])
+    expect(check('primaryauth pw\n', valkey('7.2.5'))[0]).toMatchObject({ severity: 'error', code: 'unknown-directive' })
+    expect(check('primaryauth pw\n', valkey('7.2.5'))[0].message).toContain('added in Valkey 8.0; this machine has Valkey 7.2.5')
     const sentinel = 'sentinel monitor m 127.0.0.1 6380 2\nsentinel primary-reboot-down-after-period m 0\n'
     expect(check(sentinel, valkey('8.0.1'), 'sentinel')).toEqual([])
     expect(check(sentinel, redis('7.0.15'), 'sentinel')[0].severity).toBe('error')
@@ -80,7 +84,13 @@ describe('directives by release', () => {
 
   it('with no binary, the assumed release says so', () => {
     const [d] = check('locale-collate ""\n', ASSUMED_RELEASE)
-    expect(d.message).toContain('checked as Redis 7.0: no redis-server found here')
+    expect(d.message).toContain('checked as Redis 7.0: no redis-server here told its version')
+  })
+
+  it('a later release\'s directive still gets the spelling meant, swapped letters too', () => {
+    expect(check('bio-cpulist 0-1\n', redis('7.0.15'))[0].message).toContain('added in Redis 7.4; this machine has Redis 7.0.15 (did you mean bio_cpulist?)')
+    expect(check('prot 6380\n', redis('7.0.15'))[0].message).toContain('did you mean port?')
+    expect(check('maxmemroy-policy noeviction\n', redis('7.0.15'))[0].message).toContain('did you mean maxmemory-policy?')
   })
 
   it('names are compared case-blind, as Redis does', () => {

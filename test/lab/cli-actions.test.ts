@@ -84,12 +84,18 @@ describe('sentinel-lab failover / kill', () => {
     // --json, the other way round, with Sentinel's own SENTINEL FAILOVER (--plain).
     const fj = await run(['failover', '--dir', dir, '--json', '--plain'], root)
     expect(fj.code, fj.stderr).toBe(0)
-    const back = JSON.parse(fj.stdout) as { from: number; to: number; ms: number; safe: boolean }
+    const back = JSON.parse(fj.stdout) as { from: number; to: number; ms: number; safe: boolean; ended: boolean }
     expect(back.safe).toBe(false)
+    // Returned once the leader had ended it: a next failover is not refused as in progress.
+    expect(back.ended).toBe(true)
     expect(back.from).toBe(to)
     expect(back.ms).toBeGreaterThan(0)
     const master = await healthy(lab)
     expect(master, sentinelStory(lab.dir)).toBe(back.to)
+    // The files as the failovers left them (Sentinel's CONFIG REWRITE on each node; Valkey
+    // writes primaryauth there): the doctor finds nothing wrong.
+    const doc = await run(['doctor', dir, '--files-only'], root)
+    expect(doc.code, doc.stdout).toBe(0)
     const masterNode = lab.nodes.find((n) => n.port === master)!
 
     // kill master: up's policy holds it until the sentinels fail over, then it rejoins as a replica.

@@ -2,7 +2,7 @@
 // from its files (each persistence mode), from `sentinel-lab doctor` on the folder, and from
 // the live rules while the lab runs for real under the supervisor engine (the doctor must
 // recognise each process as the one its file configures).
-import { mkdtempSync, rmSync } from 'node:fs'
+import { appendFileSync, chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -79,5 +79,24 @@ describe('a freshly generated lab folder', () => {
     const pids = sv.snapshot().processes.map((p) => p.pid).filter((p) => p > 0)
     await sv.shutdown()
     for (const pid of pids) expect({ pid, alive: alive(pid) }).toEqual({ pid, alive: false })
+  })
+})
+
+describe("a lab's files are judged by the lab's own binaries", () => {
+  it('a Valkey lab (a file using primaryuser, a Valkey name) is checked for Valkey, whatever PATH holds', async () => {
+    // Stand-ins that only say their version: the doctor with --files-only runs nothing else.
+    const bin = mkTemp()
+    for (const name of ['valkey-server', 'valkey-sentinel']) {
+      writeFileSync(join(bin, name), '#!/bin/sh\necho "Valkey server v=8.0.1 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=39f7c371e0a96e3d"\n')
+      chmodSync(join(bin, name), 0o755)
+    }
+    const lab = await buildLab({ name: 'doc-valkey' }, { dir: join(mkTemp(), 'lab'), binaries: { redisServer: join(bin, 'valkey-server'), redisSentinel: join(bin, 'valkey-sentinel') } })
+    appendFileSync(lab.nodes[1].conf, 'primaryuser default\n')
+    let out = ''
+    vi.spyOn(process.stdout, 'write').mockImplementation((x: string | Uint8Array) => ((out += String(x)), true))
+    const code = await doctorCommand([lab.dir, '--files-only'])
+    vi.restoreAllMocks()
+    expect(out.trim().split('\n')).toEqual([`Checked for Valkey 8.0.1 (${join(bin, 'valkey-server')}, ${join(bin, 'valkey-sentinel')}).`, 'no problems found in 8 files'])
+    expect(code).toBe(0)
   })
 })

@@ -199,7 +199,10 @@ describe('what the checker finds: lines that stop Redis at start', () => {
     const json = await run([d, '--files-only', '--json'])
     expect(json.code).toBe(1)
     const report = JSON.parse(json.out) as { findings: DoctorFinding[]; errors: number; warnings: number }
-    expect(report).toMatchObject({ errors: 11, warnings: 11, checkedAgainst: { redis: { release: expect.stringMatching(/^Redis /), binary: expect.stringContaining('redis-server') } } })
+    expect(report).toMatchObject({
+      errors: 11, warnings: 11,
+      checkedAgainst: { [node]: { release: expect.stringMatching(/^Redis /), binary: expect.stringContaining('redis-server') }, [sentinel]: { binary: expect.stringContaining('redis-sentinel') } },
+    })
     expect(report.findings.filter((f) => f.file === sentinel && f.line! > sentinelLines - 4).map((f) => [f.id, f.severity])).toEqual([
       ['unknown-master', 'error'], ['missing-argument', 'error'], ['unknown-directive', 'error'], ['bad-value', 'error'],
     ])

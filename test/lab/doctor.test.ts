@@ -125,6 +125,14 @@ describe('the baseline deployment', () => {
   })
 })
 
+describe('Valkey spellings', () => {
+  it("a Valkey node's primaryauth (what Valkey 8.0 writes at CONFIG REWRITE, so after every failover) is its masterauth", () => {
+    const valkeyFiles = files(baseline()).map((f) => (f.kind === 'redis' ? { ...f, text: f.text.replace(/^masterauth /m, 'primaryauth ') } : f))
+    expect(valkeyFiles.some((f) => /^primaryauth /m.test(f.text))).toBe(true)
+    expect(ids(diagnoseFiles(valkeyFiles))).toEqual([])
+  })
+})
+
 describe('masterauth-missing', () => {
   it('a master with requirepass and no masterauth, in a set with sentinels: error at its requirepass, fix sets masterauth', () => {
     const found = only(change((l) => (l.nodes[0].masterauth = null)), 'masterauth-missing')

@@ -7,12 +7,11 @@
 // command to apply it is printed), and may write its running config over the file.
 // Exit codes follow `git config`: 0 done, 1 absent directive or refused value (the file is
 // unchanged), 2 usage.
-import { existsSync, realpathSync } from 'node:fs'
-import { basename, dirname, join, resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { basename } from 'node:path'
 import type { ConfDiagnostic, ConfKind } from '../../shared/conf'
-import { readLab } from '../lab/blueprint'
-import type { RedisBinaries } from '../lab/binaries'
 import { releaseForFile } from '../lab/server-version'
+import { labMemberOf, real } from './lab-member'
 import { NotRedisError, ask, infoFields, isError } from '../sentinel/resp-probe'
 import { planApply } from '../conf/apply-plan'
 import { ConflictError, NotTextError, confVersion, readConfFile, saveConfFile } from '../conf/conf-file'
@@ -239,41 +238,6 @@ async function edit(path: string, io: ConfIo, edits: FileEdit[]): Promise<number
     if (notice) io.err(notice)
   }
   return 0
-}
-
-interface LabMember {
-  name: string
-  port: number
-  /** The lab's name. */
-  lab: string
-  kind: 'redis' | 'sentinel'
-  /** The lab's redis-server and redis-sentinel: their release judges the file. */
-  binaries: RedisBinaries
-}
-
-function real(path: string): string {
-  try {
-    return realpathSync(path)
-  } catch {
-    return resolve(path)
-  }
-}
-
-/** The lab member whose file this is: its folder sits in a lab folder (lab.json beside it). */
-function labMemberOf(path: string): LabMember | null {
-  const labDir = dirname(dirname(resolve(path)))
-  if (!existsSync(join(labDir, 'lab.json'))) return null
-  let lab
-  try {
-    lab = readLab(labDir)
-  } catch {
-    return null // not a lab this version reads: treated as any file
-  }
-  const file = real(path)
-  const node = lab.nodes.find((n) => real(n.conf) === file)
-  if (node) return { name: node.name, port: node.port, lab: lab.spec.name, kind: 'redis', binaries: lab.binaries }
-  const sentinel = lab.sentinels.find((s) => real(s.conf) === file)
-  return sentinel ? { name: sentinel.name, port: sentinel.port, lab: lab.spec.name, kind: 'sentinel', binaries: lab.binaries } : null
 }
 
 /** The port a file makes its process listen on (its last port line, else Redis's default). */

@@ -11,6 +11,7 @@ import { diagnoseFiles, diagnoseLive } from '../doctor/index'
 import { maskFinding } from '../doctor/secrets'
 import { validationFindings } from '../doctor/validation'
 import { releaseForFile } from '../lab/server-version'
+import { labMemberOf } from './lab-member'
 import type { CheckedAgainst, DoctorFinding } from '../../shared/conf'
 
 export const DOCTOR_HELP = `Usage: sentinel-lab doctor PATH... [--json] [--files-only] [--verbose]
@@ -27,9 +28,10 @@ file is also checked line by line as the editor checks it (a value Redis refuses
 unknown directive, an option for a master no 'sentinel monitor' names): these are
 findings too, with the checker's code as id (bad-value, unknown-directive, ...). Which
 directives exist is judged for the release that will read the files: the one
-'redis-server --version' and 'redis-sentinel --version' report (the binaries a lab would
-use: SENTINEL_LAB_REDIS_SERVER / SENTINEL_LAB_REDIS_SENTINEL, else PATH); a directive
-another release added or dropped is an error that says which ("added in Redis 7.2").
+'redis-server --version' and 'redis-sentinel --version' report (a lab's files: its own
+binaries; other files: those a new lab would use, SENTINEL_LAB_REDIS_SERVER /
+SENTINEL_LAB_REDIS_SENTINEL, else PATH, Redis first, then Valkey); a directive another
+release added or dropped is an error that says which ("added in Redis 7.2").
 
 Prints each finding as path:line:col: severity [id] title, with an explanation and, where
 one is safe, a fix. A fix is applied with the app (the doctor panel) or with
@@ -39,7 +41,7 @@ from your own records when you apply such a fix by hand. Exit status: 1 if any f
 an error, 0 otherwise, 2 on a bad path or option.
 
 Options:
-  --json         print one JSON object: {"files":[...],"checkedAgainst":{...},"findings":[...],"errors":N,"warnings":N,"notes":N}
+  --json         print one JSON object: {"files":[...],"checkedAgainst":{PATH:{"release","binary"}},"findings":[...],"errors":N,"warnings":N,"notes":N}
   --files-only   only read the files: do not connect to the ports they name
   -v, --verbose  also print the checker's notes (old spellings such as slaveof, order hints)
   -h, --help     show this help`
@@ -69,10 +71,10 @@ export async function doctorCommand(args: string[]): Promise<number> {
     return 2
   }
   const rules: DoctorFinding[] = parsed.values['files-only'] ? diagnoseFiles(files) : await diagnoseLive(files)
-  const redis = releaseForFile('redis')
-  const sentinel = releaseForFile('sentinel')
-  const checked = validationFindings(files, { verbose: parsed.values.verbose === true, releases: { redis: redis.release, sentinel: sentinel.release } })
-  const checkedAgainst = { redis: redis.checkedAgainst, sentinel: sentinel.checkedAgainst }
+  // Each file is judged by the release that reads it: its lab's binaries, else the installed ones.
+  const judged = new Map(files.filter((f) => f.kind !== 'supervisor').map((f) => [f.path, releaseForFile(f.kind as 'redis' | 'sentinel', labMemberOf(f.path)?.binaries ?? null)]))
+  const checked = validationFindings(files, { verbose: parsed.values.verbose === true, releaseOf: (f) => judged.get(f.path)!.release })
+  const checkedAgainst = Object.fromEntries([...judged].map(([path, j]) => [path, j.checkedAgainst]))
   const findings = [...rules, ...checked].sort(byLocation).map(maskFinding)
   const count = (s: DoctorFinding['severity']): number => findings.filter((f) => f.severity === s).length
   const errors = count('error')
@@ -81,16 +83,19 @@ export async function doctorCommand(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
   } else {
     for (const f of findings) process.stdout.write(`${formatFinding(f)}\n\n`)
-    if (files.some((f) => f.kind !== 'supervisor')) process.stdout.write(`${checkedLine(checkedAgainst)}\n`)
+    for (const line of checkedLines([...judged.values()].map((j) => j.checkedAgainst))) process.stdout.write(`${line}\n`)
     process.stdout.write(`${summarize(findings, files.length)}\n`)
   }
   return errors > 0 ? 1 : 0
 }
 
-/** "Checked for Redis 7.0.15 (/usr/bin/redis-server, /usr/bin/redis-sentinel)." */
-function checkedLine(c: { redis: CheckedAgainst; sentinel: CheckedAgainst }): string {
-  const one = (x: CheckedAgainst, binaries = x.binary): string => (binaries ? `${x.release} (${binaries})` : `${x.release}, assumed: no binary found`)
-  if (c.redis.release !== c.sentinel.release) return `Checked for ${one(c.redis)}; sentinel files for ${one(c.sentinel)}.`
-  const binaries = [...new Set([c.redis.binary, c.sentinel.binary].filter((b) => b !== null))].join(', ')
-  return `Checked for ${one(c.redis, binaries || null)}.`
+/** "Checked for Redis 7.0.15 (/usr/bin/redis-server, /usr/bin/redis-sentinel).": one line per release. */
+function checkedLines(all: readonly CheckedAgainst[]): string[] {
+  const byRelease = new Map<string, Set<string>>()
+  for (const c of all) {
+    const binaries = byRelease.get(c.release) ?? new Set<string>()
+    if (c.binary) binaries.add(c.binary)
+    byRelease.set(c.release, binaries)
+  }
+  return [...byRelease].map(([release, binaries]) => `Checked for ${release}${binaries.size > 0 ? ` (${[...binaries].join(', ')})` : ', assumed: no server here told its version'}.`)
 }

@@ -340,6 +340,8 @@ function kill(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
+const STILL_RECONFIGURING = 'sentinel-lab failover: the sentinels agree on the new master, but their leader still reconfigures the replicas: another failover is refused until it has'
+
 export async function failover(values: Values): Promise<number> {
   if (values.safe && values.plain) return (err('sentinel-lab failover: --safe and --plain exclude each other'), 2)
   const lab = openLab('failover', labDir(values))
@@ -349,10 +351,12 @@ export async function failover(values: Values): Promise<number> {
       const r = await requestFailover(lab)
       if (values.json) out(JSON.stringify({ ...r, safe: false }))
       else out(`failover: 127.0.0.1:${r.from} -> 127.0.0.1:${r.to} in ${r.ms} ms (SENTINEL FAILOVER)`)
+      if (!r.ended && !values.json) err(STILL_RECONFIGURING)
     } else {
       const r = await safeSwitchover(lab)
-      if (values.json) out(JSON.stringify({ from: r.from, to: r.to, ms: r.ms, safe: true, heldMs: r.heldMs, caughtUpMs: r.caughtUpMs }))
+      if (values.json) out(JSON.stringify({ from: r.from, to: r.to, ms: r.ms, safe: true, heldMs: r.heldMs, caughtUpMs: r.caughtUpMs, ended: r.ended }))
       else out(`failover: 127.0.0.1:${r.from} -> 127.0.0.1:${r.to} in ${r.ms} ms (writes held ${r.heldMs} ms)`)
+      if (!r.ended && !values.json) err(STILL_RECONFIGURING)
     }
     return 0
   } catch (e) {

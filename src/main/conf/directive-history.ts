@@ -25,8 +25,16 @@ export const IGNORED_SINCE: Readonly<Record<string, string>> = {
   'lua-replicate-commands': '7.0',
 }
 
-/** Valkey 8.0 forked from Redis 7.2.4: it reads what that reads, plus its own. */
+/** Valkey forked from Redis 7.2.4: Valkey 7.2 reads what that reads; 8.0 adds its own. */
 export const VALKEY_BASE_SERIES = '7.2'
+
+/** Valkey 8.0's names for Redis's directives (both read by Valkey; Valkey writes its own). */
+export const VALKEY_RENAMES: Readonly<Record<string, string>> = {
+  primaryauth: 'masterauth',
+  primaryuser: 'masteruser',
+  'sentinel primary-reboot-down-after-period': 'sentinel master-reboot-down-after-period',
+}
+export const VALKEY_NAMES: ReadonlySet<string> = new Set(Object.keys(VALKEY_RENAMES))
 
 export const REDIS_SERIES: readonly SeriesChanges[] = [
   {

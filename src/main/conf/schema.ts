@@ -1,5 +1,5 @@
-// The directive schema of redis.conf and sentinel.conf (Redis 7.0, and the directives 7.2,
-// 7.4 and Valkey 8.0 added): what each directive takes, how it reaches a running process, and a short help text for the form. Types and
+// The directive schema of redis.conf and sentinel.conf (Redis 7.0, and what 7.2, 7.4 and
+// Valkey 8.0 added): what each directive takes, how it reaches a running process, and a short help text for the form. Types and
 // ranges follow Redis 7.0's config.c so that our verdict on a value matches redis-server's
 // (test/conf/redis-verdict.test.ts compares them, and checks `apply` against CONFIG SET).
 // Values are checked in arg-rules.ts; this file is data and lookup only.
@@ -227,10 +227,9 @@ export const REDIS_DIRECTIVES: readonly DirectiveInfo[] = [
 
   // Replication
   replicationAtStart('replicaof', [{ name: 'master ip | no', type: 'host' }, { name: 'master port | one', type: 'port' }], 'Replicate this master ("replicaof no one": be a master). At run time: the REPLICAOF command; Sentinel rewrites it on failover.', { aliases: ['slaveof'] }),
-  replication('masterauth', [pass()], 'Password to authenticate to the master. Every node that can become a replica needs it.', { secret: true }),
-  replication('masteruser', [str('username')], 'ACL user to authenticate to the master as.'),
-  replication('primaryauth', [pass()], "Valkey's name for masterauth (Valkey 8.0).", { secret: true }),
-  replication('primaryuser', [str('username')], "Valkey's name for masteruser (Valkey 8.0)."),
+  // Valkey 8.0 reads primaryauth and primaryuser too, and writes them at CONFIG REWRITE.
+  replication('masterauth', [pass()], 'Password to authenticate to the master. Every node that can become a replica needs it.', { aliases: ['primaryauth'], secret: true }),
+  replication('masteruser', [str('username')], 'ACL user to authenticate to the master as.', { aliases: ['primaryuser'] }),
   replication('replica-serve-stale-data', [bool()], 'Answer queries while the link to the master is down.', { aliases: ['slave-serve-stale-data'], default: 'yes' }),
   replication('replica-read-only', [bool()], 'Refuse writes on a replica.', { aliases: ['slave-read-only'], default: 'yes' }),
   replication('replica-priority', [int('priority', 0, INT_MAX)], 'Sentinel promotes the lowest non-zero priority first; 0: never promoted.', { aliases: ['slave-priority'], default: '100' }),
@@ -280,8 +279,7 @@ export const SENTINEL_DIRECTIVES: readonly DirectiveInfo[] = [
   sentinelLive('sentinel auth-user', [master, str('username')], 'ACL user to authenticate to the master and its replicas as.'),
   sentinelAtStart('sentinel notification-script', [master, path('script')], 'Script run on every warning-level event (must exist and be executable). SENTINEL SET refuses it while deny-scripts-reconfig is yes.'),
   sentinelAtStart('sentinel client-reconfig-script', [master, path('script')], 'Script run when the master changes (must exist and be executable). SENTINEL SET refuses it while deny-scripts-reconfig is yes.'),
-  sentinelLive('sentinel master-reboot-down-after-period', [master, ms('milliseconds', 0)], 'Treat a master that rebooted within this many ms as down (0: off).', { default: '0' }),
-  sentinelLive('sentinel primary-reboot-down-after-period', [master, ms('milliseconds', 0)], "Valkey's name for master-reboot-down-after-period (Valkey 8.0).", { default: '0' }),
+  sentinelLive('sentinel master-reboot-down-after-period', [master, ms('milliseconds', 0)], 'Treat a master that rebooted within this many ms as down (0: off).', { aliases: ['sentinel primary-reboot-down-after-period'], default: '0' }),
   sentinelLive('sentinel rename-command', [master, str('command'), str('new name')], 'The name a command has on this master (matching its rename-command).', { multiple: true }),
   sentinelAtStart('sentinel known-replica', [master, host('ip'), port()], 'A replica Sentinel has seen (Sentinel writes these).', { aliases: ['sentinel known-slave'], multiple: true, managed: true }),
   sentinelAtStart('sentinel known-sentinel', [master, host('ip'), port(), { name: 'id', type: 'runid', optional: true }], 'Another sentinel of this master (Sentinel writes these).', { multiple: true, managed: true }),

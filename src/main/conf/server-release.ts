@@ -2,7 +2,7 @@
 // directive: known, read and ignored, or refused at start. The release comes from the
 // binary's `--version` (lab/server-version.ts reads it); which directives each release
 // reads is in directive-history.ts.
-import { IGNORED_SINCE, REDIS_SERIES, type SeriesChanges, VALKEY_BASE_SERIES, VALKEY_SERIES } from './directive-history'
+import { IGNORED_SINCE, REDIS_SERIES, type SeriesChanges, VALKEY_BASE_SERIES, VALKEY_RENAMES, VALKEY_SERIES } from './directive-history'
 
 export interface ServerRelease {
   product: 'redis' | 'valkey'
@@ -63,8 +63,8 @@ function tables(product: ServerRelease['product']): Map<string, NameSets> {
   let sets: NameSets = { directives: new Set(), options: new Set() }
   for (const s of REDIS_SERIES) out.set(s.series, (sets = accumulate(sets, s)))
   if (product === 'redis') return out
-  const valkey = new Map<string, NameSets>()
   sets = out.get(VALKEY_BASE_SERIES)!
+  const valkey = new Map<string, NameSets>([[VALKEY_BASE_SERIES, sets]])
   for (const s of VALKEY_SERIES) valkey.set(s.series, (sets = accumulate(sets, s)))
   return valkey
 }
@@ -107,15 +107,16 @@ function historyOf(name: string, sentinelOption: boolean, release: ServerRelease
   return null
 }
 
-/** The edit distance of two short words (for "did you mean"). */
+/** The edit distance of two short words, a swap of neighbours counting as one edit (for "did you mean"). */
 function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
   for (let i = 1; i <= a.length; i++) {
-    const next = [i]
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-    row = next
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
+    }
   }
-  return row[b.length]
+  return d[a.length][b.length]
 }
 
 /** The known name closest to a misspelt one, when it is close enough to be meant. */
@@ -150,6 +151,8 @@ export function directiveVerdict(release: ServerRelease, name: string): Directiv
   // A release newer than the tables may have added it; one the tables know removed or never had it.
   if (!exact && seriesKey(release.version) > seriesKey([...TABLES[release.product].keys()].at(-1)!) && (history === null || !history.startsWith('removed')))
     return { kind: 'unsure', newestKnown: releaseName({ product: release.product, version: [...TABLES[release.product].keys()].at(-1)! }) }
+  // Valkey's name on a Redis: Redis's own name for it, else the nearest spelling.
+  const renamed = release.product === 'redis' ? VALKEY_RENAMES[key] : undefined
   const suggestion = closest(bare, names)
-  return { kind: 'refused', history, suggestion: suggestion && (sentinelOption ? `sentinel ${suggestion}` : suggestion) }
+  return { kind: 'refused', history, suggestion: renamed ?? (suggestion && (sentinelOption ? `sentinel ${suggestion}` : suggestion)) }
 }

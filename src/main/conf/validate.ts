@@ -9,6 +9,7 @@ import type { ArgToken } from '../../shared/redis-args'
 import { type CheckContext, checkDirectiveArgs, masterOf } from './arg-rules'
 import { type ConfLine, RedisConfDocument } from './redis-doc'
 import { directiveByName, lineDirectiveName } from './schema'
+import { VALKEY_NAMES } from './directive-history'
 import { ASSUMED_RELEASE, type DirectiveVerdict, type ServerRelease, directiveVerdict, releaseName } from './server-release'
 
 interface Located {
@@ -76,7 +77,8 @@ function diagnose(text: string, kind: 'redis' | 'sentinel', file: string, releas
     const info = directiveByName(kind, written)
     // Known to the release but not to the schema (debugging options, a newer release's): its value goes unchecked.
     if (!info) return
-    if (info.name !== written) at(index, nameTok.start, nameEnd, info.name, 'info', 'deprecated', `${written} is the old name of ${info.name}: both work; ${info.name} is preferred`)
+    // Valkey's own names (primaryauth...) are not old ones: no note for them.
+    if (info.name !== written && !VALKEY_NAMES.has(written)) at(index, nameTok.start, nameEnd, info.name, 'info', 'deprecated', `${written} is the old name of ${info.name}: both work; ${info.name} is preferred`)
     const argTokens = line.tokens.slice(line.name === 'sentinel' ? 2 : 1)
     const args = argTokens.map((t) => t.value)
     for (const p of checkDirectiveArgs(info, args, ctx)) {
@@ -97,7 +99,7 @@ function diagnose(text: string, kind: 'redis' | 'sentinel', file: string, releas
 
 /** What to say of a directive the release may not read, or null when it reads it. */
 function unknownDirective(verdict: DirectiveVerdict, written: string, kind: 'redis' | 'sentinel', release: ServerRelease, loadsModule: boolean): { severity: Severity; code: string; message: string } | null {
-  const server = kind === 'sentinel' ? 'redis-sentinel' : 'redis-server'
+  const server = `${release.product}-${kind === 'sentinel' ? 'sentinel' : 'server'}`
   const name = releaseName(release)
   if (verdict.kind === 'known') {
     return verdict.ignored ? { severity: 'warning', code: 'deprecated', message: `${written}: ${name} reads this directive and ignores it: remove it` } : null
@@ -109,11 +111,10 @@ function unknownDirective(verdict: DirectiveVerdict, written: string, kind: 'red
   if (!written.startsWith('sentinel ') && written.includes('.') && loadsModule) {
     return { severity: 'warning', code: 'module-option', message: `${written}: not a directive of ${name}; a module this file loads (loadmodule) may define it, and ${server} refuses to start if none does` }
   }
-  const here = release.assumed ? `checked as ${name}: no ${server} found here` : `this machine has ${name}`
+  const here = release.assumed ? `checked as ${name}: no ${server} here told its version` : `this machine has ${name}`
   const moduleHint = written.includes('.') && !written.startsWith('sentinel ') ? '; a module\'s option needs its loadmodule line first' : ''
-  const what = verdict.history
-    ? `${verdict.history}; ${here}`
-    : `${release.assumed ? here : `${name} has no such directive`}${verdict.suggestion ? ` (did you mean ${verdict.suggestion}?)` : ''}`
+  const meant = verdict.suggestion ? ` (did you mean ${verdict.suggestion}?)` : ''
+  const what = verdict.history ? `${verdict.history}; ${here}${meant}` : `${release.assumed ? here : `${name} has no such directive`}${meant}`
   return { severity: 'error', code: 'unknown-directive', message: `${written}: ${what}: ${server} refuses to start on it ("${refusal}")${moduleHint}` }
 }
 

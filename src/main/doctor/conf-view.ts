@@ -27,9 +27,10 @@ export interface CommandOverride {
   line: number
 }
 
-// Older spellings Redis still reads as the same directive.
-const ALIASES: Record<string, string> = { slaveof: 'replicaof', 'slave-read-only': 'replica-read-only' }
-const SENTINEL_ALIASES: Record<string, string> = { 'known-slave': 'known-replica' }
+// Other spellings of the same directive: Redis's older ones, and Valkey's (which Valkey 8.0
+// writes at CONFIG REWRITE: after one failover a Valkey lab's files say primaryauth).
+const ALIASES: Record<string, string> = { slaveof: 'replicaof', 'slave-read-only': 'replica-read-only', primaryauth: 'masterauth', primaryuser: 'masteruser' }
+const SENTINEL_ALIASES: Record<string, string> = { 'known-slave': 'known-replica', 'primary-reboot-down-after-period': 'master-reboot-down-after-period' }
 
 function canonical(name: string): string {
   return ALIASES[name] ?? name

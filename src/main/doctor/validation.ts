@@ -17,8 +17,8 @@ import { isPasswordRule, maskQuoted, secretArgs } from './secrets'
 interface ValidationOptions {
   /** Also the 'info' diagnostics (old spellings, order hints). */
   verbose?: boolean
-  /** The releases that will read the redis.conf and sentinel.conf files (default: the assumed one). */
-  releases?: { redis: ServerRelease; sentinel: ServerRelease }
+  /** The release that will read each redis.conf / sentinel.conf (default: the assumed one). */
+  releaseOf?: (file: DoctorFile) => ServerRelease
 }
 
 /** The words of a redis.conf / sentinel.conf that are passwords (for masking messages). */
@@ -58,7 +58,7 @@ export function validationFindings(files: readonly DoctorFile[], options: Valida
   for (const file of files) {
     const diagnostics = file.kind === 'supervisor'
       ? iniDiagnostics(file.text, file.path, programs)
-      : validateConf(file.text, file.kind, file.path, options.releases?.[file.kind] ?? ASSUMED_RELEASE)
+      : validateConf(file.text, file.kind, file.path, options.releaseOf?.(file) ?? ASSUMED_RELEASE)
     const secrets = secretsOf(file)
     for (const d of diagnostics) {
       if (d.severity === 'info' && !options.verbose) continue

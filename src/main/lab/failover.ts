@@ -1,10 +1,10 @@
 // A manual failover (SENTINEL FAILOVER), for the app and `sentinel-lab failover`: asked of
 // the first sentinel that answers, then waited for until the sentinels agree on the new
-// master, so that "done" means clients asking any sentinel get the new address, and until
-// the leader has ended it (reconfigured the other replicas), so that the next failover is
-// not refused as one in progress: Valkey 8.0's leader ends a second or more after the
-// agreement. Sentinel's terse refusals (-INPROG, -NOGOODSLAVE) become plain sentences in a
-// FailoverError.
+// master, so that "done" means clients asking any sentinel get the new address, and then
+// (for a while, never failing for it) until the leader has ended it, having reconfigured
+// the other replicas, so that a next failover is not refused as one in progress: Valkey
+// 8.0's leader ends a second or more after the agreement. Sentinel's terse refusals
+// (-INPROG, -NOGOODSLAVE) become plain sentences in a FailoverError.
 import { reason } from '../sentinel/replies'
 import { type SentinelAddress, SentinelClients } from './sentinel-ask'
 
@@ -31,6 +31,8 @@ interface FailoverResult {
   to: number
   /** From SENTINEL FAILOVER to every answering sentinel reporting the new master. */
   ms: number
+  /** The leader had ended the failover when this returned (false: it still reconfigures replicas). */
+  ended: boolean
 }
 
 export interface FailoverOptions {
@@ -40,7 +42,12 @@ export interface FailoverOptions {
   pollMs?: number
   /** Return at the agreement, before the leader has ended the failover (the caller waits with waitFailoverEnd). */
   noWaitForEnd?: boolean
+  /** How long to wait for the end after the agreement (default 10 s); then it returns with ended false. */
+  endWaitMs?: number
 }
+
+/** A failover ends when every replica follows the new master, which a big resync can make long: the wait is bounded apart. */
+const END_WAIT_MS = 10_000
 
 export async function requestFailover(target: FailoverTarget, options: FailoverOptions = {}): Promise<FailoverResult> {
   const clients = new SentinelClients(1000, target.sentinelPassword)
@@ -85,8 +92,8 @@ export async function requestFailover(target: FailoverTarget, options: FailoverO
       const to = heard[0]
       if (heard.length > total / 2 && to !== fromAddress && heard.every((a) => a === to)) {
         const result = { from, to: Number(to.slice(to.lastIndexOf(':') + 1)), ms: Math.round(performance.now() - t0) }
-        if (!options.noWaitForEnd) await endOf(clients, target, deadline, options.pollMs ?? 50)
-        return result
+        const ended = options.noWaitForEnd ? false : await endOf(clients, target, options.endWaitMs ?? END_WAIT_MS, options.pollMs ?? 50)
+        return { ...result, ended }
       }
       if (Date.now() >= deadline) {
         const seen = target.sentinels.map((s, i) => `${addr(s)} ${answers[i] === null ? 'no answer' : `says ${answers[i]}`}`).join(', ')
@@ -99,19 +106,21 @@ export async function requestFailover(target: FailoverTarget, options: FailoverO
   }
 }
 
-/** Waits until no sentinel still runs a failover of the master, or throws at `deadline`. */
-async function endOf(clients: SentinelClients, target: FailoverTarget, deadline: number, pollMs: number): Promise<void> {
+/** Waits up to `waitMs` until no sentinel still runs a failover of the master; whether it ended. Never throws. */
+async function endOf(clients: SentinelClients, target: FailoverTarget, waitMs: number, pollMs: number): Promise<boolean> {
+  const deadline = Date.now() + waitMs
   while (await clients.failoverRunning(target.sentinels, target.masterName)) {
-    if (Date.now() >= deadline) throw new FailoverError(`the sentinels agree on the new master, but the failover has not ended yet (a sentinel still reconfigures the replicas)`, 'timeout')
+    if (Date.now() >= deadline) return false
     await new Promise((r) => setTimeout(r, pollMs))
   }
+  return true
 }
 
-/** Waits until the leader has ended the failover that requestFailover (with noWaitForEnd) started. */
-export async function waitFailoverEnd(target: FailoverTarget, timeoutMs = 20_000): Promise<void> {
+/** Waits (up to `waitMs`) until the leader has ended the failover that requestFailover with noWaitForEnd started; whether it did. */
+export async function waitFailoverEnd(target: FailoverTarget, waitMs = END_WAIT_MS): Promise<boolean> {
   const clients = new SentinelClients(1000, target.sentinelPassword)
   try {
-    await endOf(clients, target, Date.now() + timeoutMs, 50)
+    return await endOf(clients, target, waitMs, 50)
   } finally {
     clients.close()
   }

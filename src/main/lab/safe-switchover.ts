@@ -32,6 +32,8 @@ export interface SwitchoverResult {
   caughtUpMs: number
   /** From SENTINEL FAILOVER to the sentinels' agreement. */
   ms: number
+  /** The leader had ended the failover when this returned (false: it still reconfigures replicas). */
+  ended: boolean
 }
 
 export interface SwitchoverOptions {
@@ -46,6 +48,7 @@ export async function safeSwitchover(target: SwitchoverTarget, options: Switchov
   const nodes = new RedisPool(1000)
   let paused: { host: string; port: number } | null = null
   let failedOver = false
+  let result: Omit<SwitchoverResult, 'ended'>
   try {
     const { host, port, replicas } = await masterAndReplicas(sentinels, target)
     if (replicas.length === 0) throw new FailoverError('no replica can be promoted (none is linked and healthy)', 'no-good-replica')
@@ -58,7 +61,7 @@ export async function safeSwitchover(target: SwitchoverTarget, options: Switchov
     const offset = Number(parseInfo(await master.info('replication')).master_repl_offset)
     await caughtUp(nodes, replicas, offset, target.password, options.catchUpMs ?? 2000)
     const caughtUpMs = Math.round(performance.now() - t0)
-    // The leader ends the failover only once the old master is reconfigured: after the unpause.
+    // Writes stay held only until the agreement: the end of the failover is waited for after the unpause.
     const r = await requestFailover(target, { timeoutMs: options.timeoutMs, noWaitForEnd: true })
     failedOver = true
     const newHost = replicas.find((x) => x.port === r.to)?.host ?? host
@@ -68,9 +71,7 @@ export async function safeSwitchover(target: SwitchoverTarget, options: Switchov
     await master.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes')
     await master.call('CLIENT', 'UNPAUSE')
     paused = null
-    const heldMs = Math.round(performance.now() - t0)
-    await waitFailoverEnd(target, options.timeoutMs)
-    return { from: port, to: r.to, heldMs, caughtUpMs, ms: r.ms }
+    result = { from: port, to: r.to, heldMs: Math.round(performance.now() - t0), caughtUpMs, ms: r.ms }
   } catch (e) {
     if (failedOver) {
       throw new FailoverError(`the sentinels failed over, but the old master could not be pointed at the new one (${reason(e)}): unpaused, it may acknowledge writes until Sentinel demotes it, and those are lost`, 'refused')
@@ -86,6 +87,8 @@ export async function safeSwitchover(target: SwitchoverTarget, options: Switchov
     sentinels.close()
     nodes.close()
   }
+  // Outside the above: the switch-over is done whatever comes of this wait.
+  return { ...result, ended: await waitFailoverEnd(target) }
 }
 
 async function masterAndReplicas(sentinels: SentinelClients, target: SwitchoverTarget): Promise<{ host: string; port: number; replicas: { host: string; port: number }[] }> {
