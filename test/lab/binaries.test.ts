@@ -45,6 +45,14 @@ describe('findRedisBinaries', () => {
     expect(findRedisBinaries({}, { PATH: both }, []).redisServer).toBe(join(both, 'redis-server'))
   })
 
+  it("one binary chosen: its partner is its own product's, never the other's", () => {
+    const valkeyOnly = folderWith('valkey-server', 'valkey-sentinel')
+    const redisServer = join(folderWith('redis-server'), 'redis-server')
+    expect(() => findRedisBinaries({}, { PATH: valkeyOnly, SENTINEL_LAB_REDIS_SERVER: redisServer }, [])).toThrow(/^redis-sentinel not found \(/)
+    const valkeyServer = join(valkeyOnly, 'valkey-server')
+    expect(findRedisBinaries({}, { PATH: valkeyOnly, SENTINEL_LAB_REDIS_SERVER: valkeyServer }, [])).toEqual({ redisServer: valkeyServer, redisSentinel: join(valkeyOnly, 'valkey-sentinel') })
+  })
+
   it('with neither pair, names the Redis pair missing and Valkey as the alternative', () => {
     expect(() => findRedisBinaries({}, { PATH: folderWith('redis-server') }, [])).toThrow(/^redis-sentinel not found \(nor valkey-server and valkey-sentinel\)/)
   })

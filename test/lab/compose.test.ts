@@ -90,6 +90,7 @@ describe('docker compose export', () => {
     for (const n of lab.nodes) expect(services[n.name].command).toEqual(['valkey-server', '/data/redis.conf'])
     for (const x of lab.sentinels) expect(services[x.name].command).toEqual(['valkey-server', '/data/sentinel.conf', '--sentinel'])
     expect(Object.values(services).every((x) => x.image === 'valkey/valkey:8.0')).toBe(true)
+    expect(yaml).toMatch(/sentinels run as `valkey-server sentinel\.conf --sentinel`/)
   })
 
   it('describes the lab: services, image, host network, startup order, restart policies', async () => {

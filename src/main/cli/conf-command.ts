@@ -276,7 +276,7 @@ async function runningNotice(path: string, kind: 'redis' | 'sentinel', before: s
   const requirepass = last ? (RedisConfDocument.args(last.line)[0] || null) : null
   const answer = await whoAnswers(port, path, requirepass)
   if (answer === null || answer.ownFile === false) return null
-  const who = kind === 'sentinel' ? 'redis-sentinel' : 'redis-server'
+  const who = kind === 'sentinel' ? 'sentinel' : 'server'
   const what = member ? `${member.name} of the lab ${member.lab} (${who} on port ${port})` : `the ${who} on port ${port}${answer.ownFile ? '' : ' (if it reads this file: it asks for a password, so it could not be checked)'}`
   const plan = planApply(before, after, { kind, member: member?.name ?? basename(path), running: true })
   const cli = `redis-cli -p ${port}${requirepass ? ' --askpass' : ''}`

@@ -74,7 +74,9 @@ async function checkPort(m: Member, password: string | null): Promise<DoctorFind
         : `was started ${started}, not from ${m.file.path}`
       return [{
         id: 'port-taken', severity: 'error', ...portWhere(m),
-        title: `port ${m.port} is held by another ${id.mode === 'sentinel' ? 'sentinel' : 'server'} (${identityName(id)})`,
+        title: sameFile
+          ? `port ${m.port} is held by this file's process, run as a ${id.mode === 'sentinel' ? 'sentinel' : 'plain server'} (${identityName(id)})`
+          : `port ${m.port} is held by another ${identityName(id)}${id.mode === 'sentinel' ? '' : ' server'}`,
         explanation: `The ${identityName(id)} process on 127.0.0.1:${m.port} (run_id ${(fields.get('run_id') ?? '?').slice(0, 12)}, pid ${fields.get('process_id') ?? '?'}) ${what}. The process this file configures cannot listen there ("Address already in use"), and tools that read this file talk to the wrong server.`,
       }]
     }

@@ -44,8 +44,8 @@ function secretsOf(file: DoctorFile): string[] {
   return out
 }
 
-function explanation(d: ConfDiagnostic, file: DoctorFile): string {
-  const program = file.kind === 'supervisor' ? 'supervisord' : file.kind === 'sentinel' ? 'redis-sentinel' : 'redis-server'
+function explanation(d: ConfDiagnostic, file: DoctorFile, release: ServerRelease): string {
+  const program = file.kind === 'supervisor' ? 'supervisord' : `${release.product}-${file.kind === 'sentinel' ? 'sentinel' : 'server'}`
   if (d.severity === 'error') return `${program} reads this file when it starts and refuses it with this line as written: the process does not start until the line is fixed.`
   if (d.severity === 'warning') return `Found by the same checker as the editor's: the message says what ${program} does with this line. Check it before the process next starts.`
   return 'A note only: nothing breaks because of it.'
@@ -56,9 +56,8 @@ export function validationFindings(files: readonly DoctorFile[], options: Valida
   const out: DoctorFinding[] = []
   const programs = programsDefined(files)
   for (const file of files) {
-    const diagnostics = file.kind === 'supervisor'
-      ? iniDiagnostics(file.text, file.path, programs)
-      : validateConf(file.text, file.kind, file.path, options.releaseOf?.(file) ?? ASSUMED_RELEASE)
+    const release = file.kind === 'supervisor' ? ASSUMED_RELEASE : (options.releaseOf?.(file) ?? ASSUMED_RELEASE)
+    const diagnostics = file.kind === 'supervisor' ? iniDiagnostics(file.text, file.path, programs) : validateConf(file.text, file.kind, file.path, release)
     const secrets = secretsOf(file)
     for (const d of diagnostics) {
       if (d.severity === 'info' && !options.verbose) continue
@@ -66,7 +65,7 @@ export function validationFindings(files: readonly DoctorFile[], options: Valida
         id: d.code, severity: d.severity, file: d.file, line: d.line, column: d.column,
         ...(d.directive ? { directive: d.directive } : {}),
         title: maskQuoted(d.message, secrets),
-        explanation: explanation(d, file),
+        explanation: explanation(d, file, release),
       })
     }
   }

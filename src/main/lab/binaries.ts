@@ -3,7 +3,7 @@
 // ship it beside or instead of Redis). When neither pair is there, the error says how to
 // install one on this OS.
 import { accessSync, constants } from 'node:fs'
-import { delimiter, isAbsolute, join } from 'node:path'
+import { basename, delimiter, isAbsolute, join } from 'node:path'
 
 const USUAL_DIRS = ['/usr/bin', '/usr/local/bin', '/opt/homebrew/bin']
 
@@ -47,19 +47,26 @@ const PAIRS: readonly RedisBinaries[] = [
   { redisServer: 'valkey-server', redisSentinel: 'valkey-sentinel' },
 ]
 
+/** 'valkey' for a binary named valkey-*, else 'redis' (a build of one's own counts as Redis). */
+function productOf(binary: string): 'redis' | 'valkey' {
+  return /valkey/.test(basename(binary)) ? 'valkey' : 'redis'
+}
+
 /** Both binaries, given ones first; throws with the install hint when one is missing. */
 export function findRedisBinaries(given: Partial<RedisBinaries> = {}, env: NodeJS.ProcessEnv = process.env, usualDirs: readonly string[] = USUAL_DIRS): RedisBinaries {
   // The user's choice (a Redis built from source, another version) wins over the search.
   const chosenServer = given.redisServer ?? env[BINARY_ENV.redisServer]
   const chosenSentinel = given.redisSentinel ?? env[BINARY_ENV.redisSentinel]
-  // A pair of one product: a Valkey sentinel does not stand in for a missing Redis one.
-  for (const pair of PAIRS) {
+  // A pair of one product: a Valkey sentinel does not stand in for a missing Redis one. One
+  // binary chosen: its partner is its product's (valkey-server -> valkey-sentinel), nothing else.
+  const chosen = chosenServer ?? chosenSentinel
+  const pairs = chosen ? PAIRS.filter((p) => productOf(chosen) === productOf(p.redisServer)) : PAIRS
+  for (const pair of pairs) {
     const server = findBinary(chosenServer ?? pair.redisServer, env, usualDirs)
     const sentinel = findBinary(chosenSentinel ?? pair.redisSentinel, env, usualDirs)
     if (server && sentinel) return { redisServer: server, redisSentinel: sentinel }
-    if (chosenServer && chosenSentinel) break
   }
-  const first: RedisBinaries = { redisServer: chosenServer ?? PAIRS[0].redisServer, redisSentinel: chosenSentinel ?? PAIRS[0].redisSentinel }
+  const first: RedisBinaries = { redisServer: chosenServer ?? pairs[0].redisServer, redisSentinel: chosenSentinel ?? pairs[0].redisSentinel }
   const missing = [first.redisServer, first.redisSentinel].filter((name) => !findBinary(name, env, usualDirs))
   const alternative = chosenServer || chosenSentinel ? '' : ` (nor ${PAIRS[1].redisServer} and ${PAIRS[1].redisSentinel})`
   throw new Error(`${missing.join(' and ')} not found${alternative} (looked on PATH and in ${usualDirs.join(', ')}): ${installHint()}; ` +

@@ -1,25 +1,25 @@
 // Docker Compose export of a lab: a docker-compose.yml plus container-side configs, so that
 // `docker compose up` in <lab>/compose/ runs the same topology (same ports, password,
-// Sentinel settings, persistence) on the official Redis image.
+// Sentinel settings, persistence) on the official Redis image (Valkey's, for a Valkey lab).
 // - Host networking, on the lab's 127.0.0.1 ports: Sentinel hands clients the addresses it
 //   sees, so nodes, sentinels and host clients must all see the same ones (the YAML's
 //   header says more; it is what a user reads).
 // - One folder per service, mounted at /data (the image's working dir): it holds the conf,
 //   which Redis and Sentinel rewrite with temp file + rename (a single bind-mounted file
 //   could not be renamed over), and the node's data. The image's entrypoint chowns /data
-//   to its redis user when the command starts with redis-server, hence sentinels run as
-//   `redis-server sentinel.conf --sentinel`.
+//   to its redis user when the command starts with redis-server (Valkey's image: valkey-
+//   server), hence sentinels run as `redis-server sentinel.conf --sentinel`.
 // - The password is only in the 0600 confs; the YAML has none (it is commonly committed,
 //   pasted and shown by `docker compose config`).
 // The confs come from render.ts with dir /data, so they never drift from the lab's own; they
 // describe the lab as built (its master program as master), not what failovers made of it.
 // The YAML is written by hand: every scalar is a JSON string, which YAML reads as a
 // double-quoted scalar, so no value can change meaning.
-import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../conf/atomic-write'
-import { parseServerVersion } from '../conf/server-release'
+import { type ServerRelease, parseServerVersion } from '../conf/server-release'
+import { binaryRelease } from './server-version'
 import { FAST_TIMERS } from './fast-timers'
 import type { Lab, LabNode, LabSentinel } from './layout'
 import { renderRedisConf, renderSentinelConf } from './render'
@@ -49,8 +49,12 @@ interface ComposeExport {
 /** "Redis server v=7.0.15 sha=..." -> "redis:7.0", "Valkey server v=8.0.1" -> "valkey/valkey:8.0"; anything unreadable -> FALLBACK_IMAGE. */
 export function imageForVersion(versionOutput: string | null): string {
   const release = parseServerVersion(versionOutput ?? '')
-  const series = release?.version.split('.').slice(0, 2).join('.')
-  if (!release || !series?.includes('.')) return FALLBACK_IMAGE
+  return release ? imageForRelease(release) : FALLBACK_IMAGE
+}
+
+function imageForRelease(release: ServerRelease): string {
+  const series = release.version.split('.').slice(0, 2).join('.')
+  if (!series.includes('.')) return FALLBACK_IMAGE
   return release.product === 'valkey' ? `valkey/valkey:${series}` : `redis:${series}`
 }
 
@@ -59,13 +63,10 @@ function serverCommand(image: string): string {
   return /^valkey\//.test(image) ? 'valkey-server' : 'redis-server'
 }
 
-/** The official image matching the local redis-server's major.minor version. */
+/** The official image matching the lab's redis-server's major.minor version (and product). */
 function redisImage(redisServer: string): string {
-  try {
-    return imageForVersion(execFileSync(redisServer, ['--version'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }))
-  } catch {
-    return FALLBACK_IMAGE
-  }
+  const release = binaryRelease(redisServer)
+  return release ? imageForRelease(release) : FALLBACK_IMAGE
 }
 
 /** A YAML scalar: always a double-quoted string (JSON's escapes are YAML's). */
@@ -102,6 +103,7 @@ interface Service {
 }
 
 function header(lab: Lab, image: string): string[] {
+  const server = serverCommand(image)
   const nodes = lab.nodes.map((n) => n.port)
   const sentinels = lab.sentinels.map((s) => s.port)
   return [
@@ -121,8 +123,8 @@ function header(lab: Lab, image: string): string[] {
     '# Each service mounts its own folder at /data: its conf (redis.conf / sentinel.conf, which',
     '# Redis and Sentinel rewrite on failover, so a folder, not a single file) and its data.',
     '# The password is not in this file: it is in those confs (mode 0600). The image\'s',
-    '# entrypoint gives /data to its redis user (uid 999) when the command is redis-server,',
-    '# which is why sentinels run as `redis-server sentinel.conf --sentinel`.',
+    `# entrypoint gives /data to its ${server === 'redis-server' ? 'redis user (uid 999)' : 'own user'} when the command is ${server},`,
+    `# which is why sentinels run as \`${server} sentinel.conf --sentinel\`.`,
     ...(lab.spec.timers === 'fast' ? [
       '#',
       '# This lab uses fast timers: they are SENTINEL DEBUG settings, not config directives, so',

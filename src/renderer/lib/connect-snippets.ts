@@ -31,7 +31,7 @@ export function connectSnippets(c: LabConnection, showPassword: boolean): Snippe
         ...(c.sentinelPassword ? [`  sentinelPassword: ${js(showPassword ? c.sentinelPassword : PASSWORD_PLACEHOLDER)},`] : []),
         '  // What the drills show: learn of a failover at once, and never wait for ever.',
         "  // ioredis 6.0.0: a +switch-master heard while the client reconnects can end it for good",
-        "  // ('Connection is closed.', about 1 failover in 9 here): on 'end', make a new client.",
+        "  // ('Connection is closed.'; 2 of 18 fast failovers here): on 'end', make a new client.",
         '  failoverDetector: true,',
         '  commandTimeout: 500,',
         '})',
