@@ -179,6 +179,8 @@ export interface LabSettings {
   downAfterMs: number
   timers: 'fast' | 'realistic'
   persistence: 'none' | 'rdb' | 'aof'
+  /** The release the lab's processes run, from its redis-server's --version: 'Redis 7.0.15', 'Valkey 8.0.1'. */
+  server?: string
 }
 
 /** One lab: run by the app ('owned') or only watched ('attached'). */

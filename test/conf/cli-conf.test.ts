@@ -280,7 +280,7 @@ describe('conf set on a file a running process reads', () => {
     const r = await conf('set', file, 'maxmemory', '1gb')
     expect(r.code).toBe(0)
     expect(readFileSync(file, 'utf8')).toContain('maxmemory 1gb')
-    expect(r.err).toMatch(/saved, but the redis-server on port \d+ runs now and keeps its current value/)
+    expect(r.err).toMatch(/saved, but the server on port \d+ runs now and keeps its current value/)
     expect(r.err).toMatch(/may rewrite the file from its running config \(CONFIG REWRITE, which Sentinel sends on a failover\)/)
     expect(r.err).toContain(`redis-cli -p ${port} --askpass CONFIG SET maxmemory 1gb`)
     // It is true: the running node still has the old value.
@@ -308,7 +308,7 @@ describe('conf set on a file a running process reads', () => {
     await startRedis('redis-sentinel', sentinel.conf, sentinel.port)
     const r = await conf('set', sentinel.conf, key, '4500')
     expect(r.code).toBe(0)
-    expect(r.err).toContain(`saved, but ${sentinel.name} of the lab conf-run (redis-sentinel on port ${sentinel.port}) runs now and keeps its current value`)
+    expect(r.err).toContain(`saved, but ${sentinel.name} of the lab conf-run (sentinel on port ${sentinel.port}) runs now and keeps its current value`)
     expect(r.err).toMatch(/Sentinel may rewrite the file from its running config \(at its next config flush/)
     expect(r.err).toContain(`redis-cli -p ${sentinel.port} SENTINEL SET ${lab.masterName} down-after-milliseconds 4500`)
     const master = await ask(sentinel.port, [['SENTINEL', 'MASTER', lab.masterName]])

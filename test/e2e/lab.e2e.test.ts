@@ -7,6 +7,7 @@
 // a second lab side by side on other ports; destroy it through the confirmation dialog
 // (folder gone, out of the list); stop the first; nothing of either lab is left running.
 // Screenshots (light and dark) go to test-results/e2e/lab-*.png.
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { BrowserContext, Locator, Page } from 'playwright-core'
@@ -71,6 +72,9 @@ describe('lab screen in Chromium', () => {
     await until(() => text(page.getByTestId('lab-healthy')), 40_000).toMatch(/^HEALTHY in \d+ ms$/)
     firstId = (await view().getAttribute('data-id')) ?? ''
     expect(firstId).not.toBe('')
+    // The settings line starts with the release the lab runs, as its redis-server says it.
+    const version = execFileSync('/usr/bin/redis-server', ['--version'], { encoding: 'utf8' }).match(/v=(\d+\.\d+\.\d+)/)![1]
+    expect(await text(page.getByTestId('lab-settings'))).toMatch(new RegExp(`^Redis ${version.replace(/\./g, '\\.')} · 2 replicas · 3 sentinels`))
     expect((await service.listLabs()).map((l) => l.id)).toEqual([firstId])
     await until(() => items().count()).toBe(1)
     expect(await attr(items(), 'data-id')).toBe(firstId)

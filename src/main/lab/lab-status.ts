@@ -4,6 +4,9 @@
 import type { LabNodeStatus, LabSentinelStatus, LabState, LabTimelineEntry, ProcessInfo, ProcessState } from '../../shared/model'
 import type { TimelineEntry } from '../sentinel/timeline'
 import type { Topology } from '../sentinel/topology'
+import { releaseName } from '../conf/server-release'
+import type { Lab } from './layout'
+import { binaryRelease } from './server-version'
 
 const TIMELINE_MAX = 200
 
@@ -101,4 +104,10 @@ export function runningState(nodes: LabNodeStatus[], sentinels: LabSentinelStatu
     nodes.every((n) => n.reachable && !n.paused && !n.held && up(n.processState) && (n.role === 'master' ? n.port === master : n.linkStatus === 'up')) &&
     sentinels.every((s) => s.ok && !s.paused && up(s.processState) && s.masterPort === master && !s.flags.some((fl) => /down|failover|disconnected/.test(fl)))
   return good ? 'healthy' : 'degraded'
+}
+
+/** The release the lab runs, when its redis-server says (cached per binary). */
+export function serverOf(lab: Lab): { server?: string } {
+  const release = binaryRelease(lab.binaries.redisServer)
+  return release ? { server: releaseName(release) } : {}
 }

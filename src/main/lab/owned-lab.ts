@@ -14,7 +14,7 @@ import { readLab } from './blueprint'
 import { dataLossWarning } from './data-loss'
 import { requestFailover } from './failover'
 import { safeSwitchover } from './safe-switchover'
-import { type LabNote, mergedTimeline, nodeStatuses, runningState, sentinelStatuses } from './lab-status'
+import { type LabNote, mergedTimeline, nodeStatuses, runningState, sentinelStatuses, serverOf } from './lab-status'
 import type { Lab } from './layout'
 import { type LabLinks, frontHost, pastTheLinks } from '../links/lab-links'
 import { applyLinks } from '../links/links-control'
@@ -117,7 +117,7 @@ export class OwnedLab {
       dir: this.dir,
       origin: null,
       settings: spec
-        ? { replicas: lab!.replicas.length, sentinels: lab!.sentinels.length, quorum: spec.quorum, downAfterMs: spec.downAfterMs, timers: spec.timers, persistence: spec.persistence }
+        ? { replicas: lab!.replicas.length, sentinels: lab!.sentinels.length, quorum: spec.quorum, downAfterMs: spec.downAfterMs, timers: spec.timers, persistence: spec.persistence, ...serverOf(lab!) }
         : null,
       progress: [...this.progress],
       healthyMs: this.healthyMs,

@@ -77,6 +77,7 @@ export function sentinelRemovable(all: LabSentinelStatus[]): string | null {
 /** "2 replicas · 3 sentinels · quorum 2 · down-after 1500 ms · fast timers · no persistence" */
 export function describeSettings(s: LabSettings): string[] {
   return [
+    ...(s.server ? [s.server] : []),
     `${s.replicas} ${s.replicas === 1 ? 'replica' : 'replicas'}`,
     `${s.sentinels} ${s.sentinels === 1 ? 'sentinel' : 'sentinels'}`,
     `quorum ${s.quorum}`,
