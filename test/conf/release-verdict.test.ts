@@ -91,6 +91,8 @@ describe('directives by release', () => {
     expect(check('bio-cpulist 0-1\n', redis('7.0.15'))[0].message).toContain('added in Redis 7.4; this machine has Redis 7.0.15 (did you mean bio_cpulist?)')
     expect(check('prot 6380\n', redis('7.0.15'))[0].message).toContain('did you mean port?')
     expect(check('maxmemroy-policy noeviction\n', redis('7.0.15'))[0].message).toContain('did you mean maxmemory-policy?')
+    // A real directive of a later release is not taken for a typo of a near one.
+    expect(check('set-max-listpack-entries 128\n', redis('7.0.15'))[0].message).not.toContain('did you mean')
   })
 
   it('names are compared case-blind, as Redis does', () => {

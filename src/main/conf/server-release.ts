@@ -153,6 +153,8 @@ export function directiveVerdict(release: ServerRelease, name: string): Directiv
     return { kind: 'unsure', newestKnown: releaseName({ product: release.product, version: [...TABLES[release.product].keys()].at(-1)! }) }
   // Valkey's name on a Redis: Redis's own name for it, else the nearest spelling.
   const renamed = release.product === 'redis' ? VALKEY_RENAMES[key] : undefined
-  const suggestion = closest(bare, names)
+  // A name another release reads is no typo: then only this release's spelling of it (bio_cpulist for bio-cpulist).
+  const near = closest(bare, names)
+  const suggestion = near !== null && (history === null || near.replace(/_/g, '-') === bare.replace(/_/g, '-')) ? near : null
   return { kind: 'refused', history, suggestion: renamed ?? (suggestion && (sentinelOption ? `sentinel ${suggestion}` : suggestion)) }
 }
