@@ -101,9 +101,18 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Kill a pid (and its group if asked), ignoring ESRCH. */
+/** Signals `pid` (with `group`, its process group; a pid that leads none is signalled alone). */
 export function killQuietly(pid: number, sig: NodeJS.Signals = 'SIGKILL', group = false): void {
+  if (group) {
+    try {
+      process.kill(-pid, sig)
+      return
+    } catch {
+      // not a group leader (spawned without detached), or gone: the pid alone below
+    }
+  }
   try {
-    process.kill(group ? -pid : pid, sig)
+    process.kill(pid, sig)
   } catch {
     // gone already
   }
