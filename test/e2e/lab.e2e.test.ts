@@ -152,6 +152,11 @@ describe('lab screen in Chromium', () => {
     // The old master rejoins as a linked replica (fast timers).
     await until(() => view().locator('[data-testid="lab-node"] [data-testid="link"]').allTextContents(), FAILOVER_TIMEOUT).toEqual(['up', 'up'])
     await until(() => text(page.getByTestId('lab-state'))).toBe('HEALTHY')
+    // A timeline longer than the window scrolls inside the lab view: the page itself never
+    // scrolls (its screen-reader labels once stretched it, and the wheel moved the whole app).
+    await view().hover()
+    await page.mouse.wheel(0, 5000)
+    expect(await page.evaluate(() => [document.documentElement.scrollHeight <= window.innerHeight, window.scrollY])).toEqual([true, 0])
     await app!.rememberLabPids()
   }, 90_000)
 
