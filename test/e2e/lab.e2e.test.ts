@@ -156,7 +156,7 @@ describe('lab screen in Chromium', () => {
     // scrolls (its screen-reader labels once stretched it, and the wheel moved the whole app).
     await view().hover()
     await page.mouse.wheel(0, 5000)
-    expect(await page.evaluate(() => [document.documentElement.scrollHeight <= window.innerHeight, window.scrollY])).toEqual([true, 0])
+    expect(await page.evaluate<[boolean, number]>('[document.documentElement.scrollHeight <= window.innerHeight, window.scrollY]')).toEqual([true, 0])
     await app!.rememberLabPids()
   }, 90_000)
 
