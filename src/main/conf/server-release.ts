@@ -71,21 +71,16 @@ function tables(product: ServerRelease['product']): Map<string, NameSets> {
 
 const TABLES = { redis: tables('redis'), valkey: tables('valkey') }
 
-/** The table for `release`: its own series, or the nearest one below it (`exact` false). */
-function tableFor(release: ServerRelease): { series: string; sets: NameSets; exact: boolean } {
-  const table = TABLES[release.product]
+/** The names `release` reads: its own series' table, or the nearest one below it (the oldest, for one older than all). */
+function tableFor(release: ServerRelease): NameSets {
+  const table = [...TABLES[release.product]]
   const wanted = seriesKey(release.version)
-  let best: [string, NameSets] | null = null
-  for (const entry of table) if (seriesKey(entry[0]) <= wanted) best = entry
-  if (!best) {
-    const oldest = [...table][0]
-    return { series: oldest[0], sets: oldest[1], exact: false }
-  }
-  return { series: best[0], sets: best[1], exact: best[0] === seriesKeyText(wanted) }
+  return (table.findLast(([series]) => seriesKey(series) <= wanted) ?? table[0])[1]
 }
 
-function seriesKeyText(key: number): string {
-  return `${Math.floor(key / 1000)}.${key % 1000}`
+/** The newest series the tables know for a product. */
+function newestSeries(product: ServerRelease['product']): string {
+  return [...TABLES[product].keys()].at(-1)!
 }
 
 /** Which releases read a name ('added in Redis 7.2', 'removed in Redis 7.0', 'a Valkey 8.0 directive'), or null for none. */
@@ -141,16 +136,17 @@ export function directiveVerdict(release: ServerRelease, name: string): Directiv
   const key = name.toLowerCase()
   const sentinelOption = key.startsWith('sentinel ')
   const bare = sentinelOption ? key.slice('sentinel '.length) : key
-  const { sets, exact } = tableFor(release)
+  const sets = tableFor(release)
   const names = sentinelOption ? sets.options : sets.directives
   if (names.has(bare)) {
     const since = IGNORED_SINCE[bare]
     return { kind: 'known', ignored: !sentinelOption && since !== undefined && seriesKey(since) <= seriesKey(release.version) }
   }
   const history = historyOf(bare, sentinelOption, release)
-  // A release newer than the tables may have added it; one the tables know removed or never had it.
-  if (!exact && seriesKey(release.version) > seriesKey([...TABLES[release.product].keys()].at(-1)!) && (history === null || !history.startsWith('removed')))
-    return { kind: 'unsure', newestKnown: releaseName({ product: release.product, version: [...TABLES[release.product].keys()].at(-1)! }) }
+  // A release newer than the tables may have added it; not one the tables saw removed.
+  const newest = newestSeries(release.product)
+  if (seriesKey(release.version) > seriesKey(newest) && (history === null || !history.startsWith('removed')))
+    return { kind: 'unsure', newestKnown: releaseName({ product: release.product, version: newest }) }
   // Valkey's name on a Redis: Redis's own name for it, else the nearest spelling.
   const renamed = release.product === 'redis' ? VALKEY_RENAMES[key] : undefined
   // A name another release reads is no typo: then only this release's spelling of it (bio_cpulist for bio-cpulist).
